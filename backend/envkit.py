@@ -1,0 +1,73 @@
+"""Typed helpers for reading settings from the environment, failing loudly on bad values."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+KEY_BYTES = 32
+
+
+def secret(env: environ.Env, name: str) -> str:
+    """NAME from the environment, else the contents of the file NAME_FILE points to (Docker/K8s secrets)."""
+    value = env.str(name, default="")
+    path = env.str(f"{name}_FILE", default="")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error.strerror}") from error
+    return value
+
+
+def dev_secret(var_dir: Path, name: str, make: Callable[[], str]) -> str:
+    """A secret generated once on this laptop and kept under var/ (never in the repository)."""
+    path = var_dir / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+    return path.read_text().strip()
+
+
+def new_key_entry() -> str:
+    kid = secrets.token_hex(4)
+    return f"{kid}:{base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode()}"
+
+
+def keyring(value: str, *, name: str) -> list[tuple[str, bytes]]:
+    """Parse "kid:base64key,kid2:base64key2" (current key first) into [(kid, key), ...]."""
+    ring: list[tuple[str, bytes]] = []
+    for position, entry in enumerate(filter(None, (part.strip() for part in value.split(","))), start=1):
+        kid, sep, encoded = entry.partition(":")
+        if not sep or not kid.isalnum():
+            raise ImproperlyConfigured(f"{name}: entry {position} must look like 'kid:base64key'.")
+        try:
+            key = base64.urlsafe_b64decode(encoded.encode())
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured(f"{name}: entry {position} ({kid}) is not base64.") from error
+        if len(key) != KEY_BYTES:
+            raise ImproperlyConfigured(f"{name}: key {kid} must be {KEY_BYTES} bytes, not {len(key)}.")
+        if any(kid == known for known, _ in ring):
+            raise ImproperlyConfigured(f"{name}: key id {kid} appears twice.")
+        ring.append((kid, key))
+    if not ring:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) is required when DEBUG is off.")
+    return ring
+
+
+def anymail_backend(provider: str) -> str:
+    if not provider.replace("_", "").isalnum():
+        raise ImproperlyConfigured(f"ANYMAIL_PROVIDER: {provider!r} is not a provider name.")
+    return f"anymail.backends.{provider.lower()}.EmailBackend"
+

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    """Campaigns, the tracker, petitions and letters."""
+
+    name = "campaigns"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.demo import ensure_demo_organizer
+from campaigns.demo import load_demo_campaign
+
+DEMO_EMAIL = "organizer@townhall.localhost"
+
+
+class Command(BaseCommand):
+    help = "Load the demo campaign and the demo organizer (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        campaign = load_demo_campaign()
+        password = _demo_password()
+        ensure_demo_organizer(email=DEMO_EMAIL, password=password)
+        self.stdout.write(f"Demo campaign: {campaign.title} ({campaign.slug})")
+        self.stdout.write(f"Demo organizer: {DEMO_EMAIL}  password: {password}")
+
+
+def _demo_password() -> str:
+    # Kept under var/ so reruns print the same password; never committed.
+    path = Path(settings.VAR_DIR) / "secrets" / "demo_password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from campaigns.models.campaigns import Campaign
+
+__all__ = ["Campaign"]
