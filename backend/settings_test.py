@@ -22,8 +22,10 @@ if os.environ.get("TOWNHALL_TEST_SQLITE") != "1":
 os.environ.setdefault("CELERY_BROKER_URL", "")
 
 from backend.settings import *  # noqa: E402,F403
-from backend.settings import CELERY_BROKER_URL as _BROKER  # noqa: E402
+
+# One test database per pytest process, so concurrent runs on one machine never drop each other's.
+DATABASES["default"]["TEST"] = {"NAME": f"test_townhall_{os.getpid()}"}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = not _BROKER
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.privacy_app"]  # noqa: F405

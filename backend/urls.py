@@ -23,5 +23,8 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
+handler404 = "backend.api.errors.not_found"
+handler500 = "backend.api.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,9 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Throttle counters live in the cache (Redis in CI): each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture
