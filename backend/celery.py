@@ -19,14 +19,14 @@ class BrokerDelayTooLong(ValueError):
     """A countdown/ETA beyond a few minutes belongs in the database, swept by beat."""
 
 
-class TownhallTask(Task):  # type: ignore[misc]
+class TownhallTask(Task[Any, Any]):
     """Base task: refuses long broker delays and round-trips arguments through JSON when eager.
 
     Eager mode runs tasks in-process (laptop, tests); the JSON round trip keeps it honest, so
     a task that would fail to serialize on a real broker fails here too.
     """
 
-    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:  # type: ignore[override]
         _refuse_long_delay(options)
         if self.app.conf.task_always_eager:
             args = json.loads(json.dumps(list(args or ())))
@@ -48,4 +48,3 @@ app = Celery("townhall", task_cls=TownhallTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name) for name in settings.CELERY_TASK_QUEUES_NAMES]
 app.autodiscover_tasks()
-

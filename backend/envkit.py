@@ -17,8 +17,8 @@ KEY_BYTES = 32
 
 def secret(env: environ.Env, name: str) -> str:
     """NAME from the environment, else the contents of the file NAME_FILE points to (Docker/K8s secrets)."""
-    value = env.str(name, default="")
-    path = env.str(f"{name}_FILE", default="")
+    value = str(env.str(name, default=""))
+    path = str(env.str(f"{name}_FILE", default=""))
     if value and path:
         raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
     if path:
@@ -70,4 +70,3 @@ def anymail_backend(provider: str) -> str:
     if not provider.replace("_", "").isalnum():
         raise ImproperlyConfigured(f"ANYMAIL_PROVIDER: {provider!r} is not a provider name.")
     return f"anymail.backends.{provider.lower()}.EmailBackend"
-

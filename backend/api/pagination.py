@@ -42,4 +42,6 @@ class CursorPagination(pagination.CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound:
-            raise ValidationError({"cursor": ["This cursor is not valid; use the `next` or `previous` link."]}) from None
+            raise ValidationError(
+                {"cursor": ["This cursor is not valid; use the `next` or `previous` link."]}
+            ) from None

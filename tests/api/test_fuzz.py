@@ -15,17 +15,15 @@ from django.core import signals
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.pytest import from_fixture
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from backend.wsgi import application
 from campaigns.models import Campaign
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-FUZZ_SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-)
+FUZZ_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 # An opaque pagination cursor is a string no schema can narrow down, so a random one is
 # "schema-valid" yet rightly answered 400; every other check stays on.

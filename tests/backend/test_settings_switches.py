@@ -12,9 +12,22 @@ from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "backend" / "settings.py"
 SWITCHES = (
-    "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "FIELD_ENCRYPTION_KEYS", "KEYED_HASH_KEYS", "DATABASE_URL",
-    "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "ANYMAIL_PROVIDER", "ANYMAIL_API_KEY", "TRUSTED_PROXY_COUNT",
-    "ALLOWED_HOSTS", "MEDIA_ROOT", "TOWNHALL_VAR_DIR", "SECURE_SSL_REDIRECT",
+    "DEBUG",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "FIELD_ENCRYPTION_KEYS",
+    "KEYED_HASH_KEYS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "ANYMAIL_PROVIDER",
+    "ANYMAIL_API_KEY",
+    "TRUSTED_PROXY_COUNT",
+    "ALLOWED_HOSTS",
+    "MEDIA_ROOT",
+    "TOWNHALL_VAR_DIR",
+    "SECURE_SSL_REDIRECT",
 )
 KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 
@@ -134,7 +147,11 @@ def test_it_sends_mail_over_smtp(load):
     settings = load(**production(EMAIL_URL="smtp+tls://mailer:pw@smtp.example.org:587"))
 
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == ("smtp.example.org", 587, True)
+    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == (
+        "smtp.example.org",
+        587,
+        True,
+    )
     assert settings["EMAIL_HOST_PASSWORD"] == "pw"
 
 

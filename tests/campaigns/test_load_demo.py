@@ -31,7 +31,9 @@ def test_it_loads_the_demo_campaign_and_organizer_again_and_again(settings, tmp_
 def test_it_prints_credentials_that_sign_in(client, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     printed = run_load_demo()
-    email, password = re.search(r"Demo organizer: (\S+)\s+password: (\S+)", printed).groups()
+    match = re.search(r"Demo organizer: (\S+)\s+password: (\S+)", printed)
+    assert match, printed
+    email, password = match.groups()
 
     response = client.post("/accounts/login/", {"login": email, "password": password})
 
