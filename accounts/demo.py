@@ -13,7 +13,5 @@ def ensure_demo_organizer(*, email: str, password: str) -> User:
     user.set_password(password)
     user.is_staff = user.is_superuser = user.is_active = True
     user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user

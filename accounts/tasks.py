@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 
-@shared_task(queue="bulk")
+@shared_task
 def purge_expired_sessions() -> int:
     """Delete expired organizer sessions (what `clearsessions` does), returning how many went."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()

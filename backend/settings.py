@@ -226,6 +226,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_ACKS_LATE = False  # per task, only where the task is idempotent (backend.celery)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "transactional"
+# Every task names its queue here: transactional (confirmations, account mail), bulk
+# (mailings, letters, sweeps), heavy (PDFs, imports, exports). A test fails on a task left out.
+CELERY_TASK_ROUTES = {
+    "accounts.tasks.purge_expired_sessions": {"queue": "bulk"},
+}
 CELERY_TASK_QUEUES_NAMES = ("transactional", "bulk", "heavy")
 CELERY_TASK_CREATE_MISSING_QUEUES = False
 # Longer than any task may run, so a running late-acked task is never redelivered; lost
