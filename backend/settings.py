@@ -14,6 +14,7 @@ from typing import Any
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from backend import envkit
@@ -294,8 +295,8 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

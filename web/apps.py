@@ -17,9 +17,18 @@ class WebConfig(AppConfig):
 
         django_stubs_ext.monkeypatch(
             extra_classes=[
-                generics.GenericAPIView, generics.ListAPIView, generics.RetrieveAPIView, generics.CreateAPIView,
-                generics.ListCreateAPIView, generics.RetrieveUpdateDestroyAPIView, viewsets.GenericViewSet,
-                viewsets.ModelViewSet, viewsets.ReadOnlyModelViewSet, serializers.Serializer,
-                serializers.ModelSerializer, serializers.ListSerializer, fields.Field,
+                generics.GenericAPIView,
+                generics.ListAPIView,
+                generics.RetrieveAPIView,
+                generics.CreateAPIView,
+                generics.ListCreateAPIView,
+                generics.RetrieveUpdateDestroyAPIView,
+                viewsets.GenericViewSet,
+                viewsets.ModelViewSet,
+                viewsets.ReadOnlyModelViewSet,
+                serializers.Serializer,
+                serializers.ModelSerializer,
+                serializers.ListSerializer,
+                fields.Field,
             ]
         )
