@@ -10,4 +10,4 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
     list_display = ("title", "slug", "is_public", "created")
     list_filter = ("is_public",)
     search_fields = ("title", "slug")
-    prepopulated_fields = {"slug": ("title",)}  # noqa: RUF012
+    prepopulated_fields = {"slug": ("title",)}

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
             managers=[
-                ('objects', accounts.models.OrganizerManager()),
+                ('objects', accounts.models.users.OrganizerManager()),
             ],
         ),
     ]
