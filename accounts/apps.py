@@ -4,7 +4,10 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Organizer accounts (allauth adapters, the user model); imports no domain app."""
+    """Organizer accounts (allauth adapters, two factors, audit trail); imports no domain app."""
 
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts import receivers  # noqa: F401  (connects the signal receivers)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
+    "allauth.usersessions",
     "anymail",
     # Ours, bottom layer first.
     "privacy",
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -162,7 +165,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Townhall] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one only once it is verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed logins per real client address (TRUSTED_PROXY_COUNT) and per account.
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key", "reset_password": "20/m/ip,5/m/key"}
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo
+USERSESSIONS_TRACK_ACTIVITY = False
+# Organizer pages and endpoints answer only sessions that passed two factors (accounts.middleware).
+TWO_FACTOR_REQUIRED_PATHS = ("/admin/", "/api/v1/organizer/")
+TWO_FACTOR_SETUP_URL = "/accounts/2fa/"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Townhall"
 HEADLESS_ONLY = False

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -8,8 +9,12 @@ from drf_spectacular.views import SpectacularAPIView
 
 from web.api_docs import RedocView, SwaggerView
 
+# The admin signs in through allauth, so its login also asks for the second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 api_v1 = [
     path("", include("campaigns.api.urls")),
+    path("organizer/", include("campaigns.api.organizer.urls")),
 ]
 
 urlpatterns = [

@@ -3,7 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -22,8 +28,21 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def user_factory(db: Any) -> Any:
-    def make(email: str = "alice@example.org", *, password: str = "correct horse battery", **extra: Any) -> User:
-        return User.objects.create_user(email=email, password=password, **extra)
+    def make(
+        email: str = "alice@example.org",
+        *,
+        password: str = "correct horse battery",
+        two_factors: bool = True,
+        verified: bool = True,
+        **extra: Any,
+    ) -> User:
+        """An organizer with a verified e-mail and, unless told otherwise, an enrolled TOTP."""
+        user = User.objects.create_user(email=email, password=password, **extra)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        if two_factors:
+            user.totp_secret = generate_totp_secret()  # type: ignore[attr-defined]
+            TOTP.activate(user, user.totp_secret)  # type: ignore[attr-defined]
+        return user
 
     return make
 
@@ -38,3 +57,24 @@ def alice(user_factory: Any) -> User:
 def operator(user_factory: Any) -> User:
     """The staff superuser who runs the installation."""
     return user_factory("operator@example.org", is_staff=True, is_superuser=True)
+
+
+def sign_in_with_two_factors(client: Client, user: User) -> Client:
+    """What allauth leaves in the session after a password and a TOTP code (tests/accounts
+    go through the real forms and API; elsewhere this shortcut keeps tests fast)."""
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    session = client.session
+    now = timezone.now().timestamp()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def two_factor_client(client: Client, alice: User) -> Client:
+    return sign_in_with_two_factors(client, alice)

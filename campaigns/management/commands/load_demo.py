@@ -9,19 +9,23 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import ensure_demo_organizer
 from campaigns.demo import load_demo_campaign
+from campaigns.models import Membership, Role
 
 DEMO_EMAIL = "organizer@townhall.localhost"
 
 
 class Command(BaseCommand):
-    help = "Load the demo campaign and the demo organizer (safe to run again)."
+    help = "Load the demo campaign and the demo organizer with two factors (safe to run again)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         campaign = load_demo_campaign()
         password = _demo_password()
-        ensure_demo_organizer(email=DEMO_EMAIL, password=password)
+        organizer = ensure_demo_organizer(email=DEMO_EMAIL, password=password)
+        Membership.objects.update_or_create(user=organizer.user, campaign=campaign, defaults={"role": Role.OWNER})
         self.stdout.write(f"Demo campaign: {campaign.title} ({campaign.slug})")
         self.stdout.write(f"Demo organizer: {DEMO_EMAIL}  password: {password}")
+        self.stdout.write(f"Second factor (add to an authenticator app): {organizer.totp_uri}")
+        self.stdout.write(f"Recovery codes (each works once): {' '.join(organizer.recovery_codes)}")
 
 
 def _demo_password() -> str:

@@ -1,0 +1,113 @@
+"""Recording the audit trail: organizer writes, reads and exports of personal data, security events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from accounts.models import AuditEvent, User
+
+logger = logging.getLogger(__name__)
+REDACTED = "[redacted]"
+# Never worth keeping, even redacted-by-type: secrets and their digests.
+_ALWAYS_REDACTED = frozenset({"password", "digest"})
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete field values as JSON-safe strings, personal data redacted."""
+    redacted = _redacted_fields(type(instance))
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in redacted:
+            values[field.name] = REDACTED
+        else:
+            values[field.name] = field.value_to_string(instance)
+    return values
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    names = before.keys() | after.keys()
+    return {name: [before.get(name), after.get(name)] for name in sorted(names) if before.get(name) != after.get(name)}
+
+
+def record_write(
+    *,
+    actor: User | None,
+    via: str,
+    action: str,
+    instance: models.Model,
+    campaign_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=_label(actor),
+        via=via,
+        action=action,
+        target_type=ContentType.objects.get_for_model(instance),
+        target_id=str(instance.pk),
+        target_label=str(instance)[:200] if not _redacted_fields(type(instance)) else _type_label(instance),
+        campaign_id=campaign_id,
+        changes=changes_between(before or {}, after or {}),
+    )
+
+
+def record_personal_data_read(
+    *,
+    actor: User | None,
+    via: str,
+    model: type[models.Model],
+    campaign_id: int | None,
+    filters: dict[str, Any],
+    row_count: int,
+    export: bool = False,
+) -> AuditEvent:
+    action = AuditEvent.Action.EXPORT_PERSONAL_DATA if export else AuditEvent.Action.READ_PERSONAL_DATA
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=_label(actor),
+        via=via,
+        action=action,
+        target_type=ContentType.objects.get_for_model(model),
+        campaign_id=campaign_id,
+        details={"filters": filters},
+        row_count=row_count,
+    )
+
+
+def record_security_event(*, actor: User | None, via: str, event: str, details: dict[str, Any]) -> AuditEvent:
+    logger.info("security event %s for user %s via %s", event, actor.pk if actor else None, via)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=_label(actor),
+        via=via,
+        action=AuditEvent.Action.SECURITY,
+        target_type=ContentType.objects.get_for_model(User) if actor else None,
+        target_id=str(actor.pk) if actor else "",
+        details={"event": event, **details},
+    )
+
+
+def _redacted_fields(model: type[models.Model]) -> frozenset[str]:
+    from privacy.fields import EncryptedTextField, KeyedHashField
+
+    declared: Iterable[str] = getattr(model, "audit_redacted_fields", ())
+    by_type = {
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField | KeyedHashField | models.EmailField)
+    }
+    return frozenset(by_type | set(declared) | (_ALWAYS_REDACTED & {f.name for f in model._meta.concrete_fields}))
+
+
+def _label(actor: User | None) -> str:
+    return actor.email if actor else "system"
+
+
+def _type_label(instance: models.Model) -> str:
+    return f"{instance._meta.verbose_name} {instance.pk}"
