@@ -1,4 +1,8 @@
-"""The audit trail is append-only: the database itself refuses UPDATE and DELETE on it."""
+"""The audit trail is append-only: the database itself refuses UPDATE and DELETE on it.
+
+TRUNCATE stays possible (test databases are flushed with it); production denies the
+application's role TRUNCATE on this table instead (docs/operations.md).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,8 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER accounts_auditevent_append_only
     BEFORE UPDATE OR DELETE ON accounts_auditevent
     FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_append_only();
-CREATE TRIGGER accounts_auditevent_no_truncate
-    BEFORE TRUNCATE ON accounts_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION accounts_auditevent_append_only();
 """
 POSTGRES_DROP = """
-DROP TRIGGER IF EXISTS accounts_auditevent_no_truncate ON accounts_auditevent;
 DROP TRIGGER IF EXISTS accounts_auditevent_append_only ON accounts_auditevent;
 DROP FUNCTION IF EXISTS accounts_auditevent_append_only();
 """
