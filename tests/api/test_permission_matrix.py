@@ -1,0 +1,197 @@
+"""Every URL under /api/, for every kind of caller: the answer each must get.
+
+An endpoint added without a row here fails `test_it_has_a_row_for_every_api_endpoint`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from campaigns import tokens
+from campaigns.models import Campaign, Invitation, Membership, Role
+from campaigns.models.invitations import INVITATION_LIFETIME
+from tests.conftest import sign_in_with_two_factors
+
+PERSONAS = ("anonymous", "without_2fa", "stranger", "viewer", "editor", "owner", "editor_token", "operator")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expected: dict[str, int]
+    body: dict[str, Any] | None = None
+
+
+def each(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def organizer(**statuses: int) -> dict[str, int]:
+    """Organizer endpoints: anonymous 401, a session without two factors 403, then as given."""
+    return {"anonymous": 401, "without_2fa": 403, **statuses}
+
+
+SCOPED_READ = organizer(stranger=404, viewer=200, editor=200, owner=200, editor_token=200, operator=200)
+OWNER_ONLY = organizer(stranger=404, viewer=403, editor=403, owner=200, editor_token=403, operator=200)
+C = "/api/v1/organizer/campaigns/ring"
+
+MATRIX: dict[str, list[Row]] = {
+    "schema": [Row("GET", "/api/schema/", each(200))],
+    "swagger-ui": [Row("GET", "/api/docs/", each(200))],
+    "redoc": [Row("GET", "/api/docs/redoc/", each(200))],
+    "campaigns-api:campaign-list": [Row("GET", "/api/v1/campaigns/", each(200))],
+    "campaigns-api:campaign-detail": [Row("GET", "/api/v1/campaigns/ring/", each(200))],
+    "organizer-api:me": [
+        Row(
+            "GET",
+            "/api/v1/organizer/me/",
+            organizer(stranger=200, viewer=200, editor=200, owner=200, editor_token=200, operator=200),
+        ),
+    ],
+    "organizer-api:campaign-list": [
+        Row(
+            "GET",
+            "/api/v1/organizer/campaigns/",
+            organizer(stranger=200, viewer=200, editor=200, owner=200, editor_token=200, operator=200),
+        ),
+        Row(
+            "POST",
+            "/api/v1/organizer/campaigns/",
+            organizer(stranger=201, viewer=201, editor=201, owner=201, editor_token=403, operator=201),
+            {"slug": "new-campaign", "title": "New"},
+        ),
+    ],
+    "organizer-api:campaign-detail": [
+        Row("GET", f"{C}/", SCOPED_READ),
+        Row("PATCH", f"{C}/", OWNER_ONLY, {"title": "Renamed"}),
+        Row("DELETE", f"{C}/", {**OWNER_ONLY, "owner": 204, "operator": 204}),
+    ],
+    "organizer-api:member-list": [Row("GET", f"{C}/members/", OWNER_ONLY)],
+    "organizer-api:member-detail": [
+        Row("PATCH", f"{C}/members/{{viewer_membership}}/", OWNER_ONLY, {"role": "editor"}),
+        Row("DELETE", f"{C}/members/{{viewer_membership}}/", {**OWNER_ONLY, "owner": 204, "operator": 204}),
+    ],
+    "organizer-api:invitation-list": [
+        Row("GET", f"{C}/invitations/", OWNER_ONLY),
+        Row(
+            "POST",
+            f"{C}/invitations/",
+            {**OWNER_ONLY, "owner": 201, "operator": 201},
+            {"email": "new@example.org", "role": "viewer"},
+        ),
+    ],
+    "organizer-api:invitation-detail": [Row("DELETE", f"{C}/invitations/{{invitation}}/", OWNER_ONLY)],
+    "organizer-api:token-list": [
+        Row("GET", f"{C}/tokens/", {**SCOPED_READ, "editor_token": 403}),
+        # The operator is no member, so has no membership to hang a token on.
+        Row(
+            "POST",
+            f"{C}/tokens/",
+            {**SCOPED_READ, "viewer": 201, "editor": 201, "owner": 201, "editor_token": 403, "operator": 403},
+            {"name": "ci", "role": "viewer"},
+        ),
+    ],
+    "organizer-api:token-detail": [
+        # Each member manages their own tokens: the owner's token is invisible to the others.
+        Row(
+            "DELETE",
+            f"{C}/tokens/{{owner_token}}/",
+            {**SCOPED_READ, "viewer": 404, "editor": 404, "editor_token": 403, "operator": 404},
+        ),
+    ],
+    "organizer-api:audit-event-list": [Row("GET", f"{C}/audit-events/", OWNER_ONLY)],
+}
+
+
+def api_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/"):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_it_has_a_row_for_every_api_endpoint():
+    assert sorted(api_route_names() - MATRIX.keys()) == []
+    assert sorted(MATRIX.keys() - api_route_names()) == []
+
+
+@pytest.fixture
+def world(db, user_factory) -> dict[str, Any]:
+    ring = Campaign.objects.create(slug="ring", title="Ring", is_public=True)
+    other = Campaign.objects.create(slug="other", title="Other")
+    people = {name: user_factory(f"{name}@example.org") for name in ("stranger", "viewer", "editor", "owner")}
+    people["without_2fa"] = user_factory("no2fa@example.org", two_factors=False)
+    people["operator"] = user_factory("operator@example.org", is_staff=True, is_superuser=True)
+    Membership.objects.create(user=people["stranger"], campaign=other, role=Role.OWNER)
+    Membership.objects.create(user=people["without_2fa"], campaign=ring, role=Role.OWNER)
+    members = {
+        role: Membership.objects.create(user=people[role], campaign=ring, role=Role(role))
+        for role in ("viewer", "editor", "owner")
+    }
+    owner_token, _ = tokens.issue_token(
+        membership=members["owner"], name="mine", role=Role.OWNER, actor=people["owner"]
+    )
+    _, editor_secret = tokens.issue_token(
+        membership=members["owner"], name="ci", role=Role.EDITOR, actor=people["owner"]
+    )
+    invitation = Invitation.objects.create(
+        campaign=ring,
+        email="invited@example.org",
+        role=Role.VIEWER,
+        digest="x" * 64,
+        expires_at=ring.created + INVITATION_LIFETIME,
+    )
+    return {
+        "people": people,
+        "editor_secret": editor_secret,
+        "ids": {"viewer_membership": members["viewer"].pk, "owner_token": owner_token.pk, "invitation": invitation.pk},
+    }
+
+
+def client_for(persona: str, world: dict[str, Any]) -> Client:
+    if persona == "anonymous":
+        return Client()
+    if persona == "editor_token":
+        return Client(HTTP_AUTHORIZATION=f"Bearer {world['editor_secret']}")
+    user = world["people"][persona]
+    if persona == "without_2fa":
+        client = Client()
+        client.force_login(user)
+        return client
+    return sign_in_with_two_factors(Client(), user)
+
+
+CASES = [
+    pytest.param(row, persona, id=f"{row.method} {row.path} as {persona}")
+    for rows in MATRIX.values()
+    for row in rows
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_it_answers_each_caller_as_the_matrix_says(world, row: Row, persona: str):
+    client = client_for(persona, world)
+    path = row.path.format(**world["ids"])
+
+    body = "" if row.body is None else json.dumps(row.body)
+
+    response = client.generic(row.method, path, data=body, content_type="application/json")
+
+    assert response.status_code == row.expected[persona], response.content[:300]
