@@ -181,6 +181,8 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Townhall"
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True
+# allauth's own page loads Redoc from a CDN; /api/docs/accounts/ shows the spec with our copy.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 HEADLESS_FRONTEND_URLS: dict[str, str] = {}
 
 # --- Client IPs behind proxies: trust exactly this many hops of X-Forwarded-For, in every consumer.

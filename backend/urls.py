@@ -23,6 +23,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/docs/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/docs/accounts/",
+        RedocView.as_view(url_name="headless:openapi_json", title="Townhall accounts API (allauth headless)"),
+        name="accounts-api-docs",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

@@ -81,3 +81,13 @@ def test_it_keeps_the_admin_behind_a_login(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_it_documents_the_headless_endpoints_with_local_assets(client):
+    page = client.get("/api/docs/accounts/").content.decode()
+    spec = client.get("/_allauth/openapi.json").json()
+
+    assert "/_allauth/openapi.json" in page
+    assert "cdn." not in page
+    assert any(path.endswith("/auth/login") for path in spec["paths"])
+    assert any(path.endswith("/authenticators/totp") for path in spec["paths"])

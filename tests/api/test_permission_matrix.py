@@ -46,6 +46,7 @@ MATRIX: dict[str, list[Row]] = {
     "schema": [Row("GET", "/api/schema/", each(200))],
     "swagger-ui": [Row("GET", "/api/docs/", each(200))],
     "redoc": [Row("GET", "/api/docs/redoc/", each(200))],
+    "accounts-api-docs": [Row("GET", "/api/docs/accounts/", each(200))],
     "campaigns-api:campaign-list": [Row("GET", "/api/v1/campaigns/", each(200))],
     "campaigns-api:campaign-detail": [Row("GET", "/api/v1/campaigns/ring/", each(200))],
     "organizer-api:me": [
