@@ -75,7 +75,8 @@ class CampaignScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _rows_allowed(self, request: HttpRequest, needed: Role) -> QuerySet[Any]:
         campaigns = self._campaigns(request, needed)
         lookup = f"{self.campaign_path}__in" if self.campaign_path else "pk__in"
-        return self.model._default_manager.filter(**{lookup: campaigns}).values("pk")
+        rows: QuerySet[Any] = self.model._default_manager.filter(**{lookup: campaigns}).values("pk")
+        return rows
 
     def _campaign_id(self, obj: Model) -> int:
         target: Any = obj

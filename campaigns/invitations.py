@@ -60,8 +60,12 @@ def invitation_link(secret: str) -> str:
     return str(settings.SITE_URL).rstrip("/") + reverse("web:invitation", kwargs={"secret": secret})
 
 
-def usable_invitation(secret: str) -> Invitation:
-    invitation = Invitation.objects.select_related("campaign").filter(digest=digest_of(secret)).first()
+def usable_invitation(secret: str, *, lock: bool = False) -> Invitation:
+    found = Invitation.objects.select_related("campaign").filter(digest=digest_of(secret))
+    if lock:
+        # Inside a transaction: waits for a concurrent acceptance to commit, then sees the link used.
+        found = found.select_for_update(of=("self",))
+    invitation = found.first()
     if invitation is None:
         raise InvitationUnusable("unknown")
     if invitation.status != "open":
@@ -92,7 +96,9 @@ def accept_invitation(*, secret: str, user: User) -> Membership:
 @transaction.atomic
 def create_account_and_accept(*, secret: str, password: str) -> User:
     """A first-time organizer: the link proves the address, so it is verified at once."""
-    invitation = usable_invitation(secret)
+    # Locked: of two submissions at once (a double click), the second finds the link used instead of
+    # failing on the unique e-mail address with a server error.
+    invitation = usable_invitation(secret, lock=True)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError("An account with this e-mail address exists; sign in to accept.")
     user = User(email=invitation.email)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts import audit
 from accounts.models import AuditEvent, User
@@ -12,9 +12,11 @@ from campaigns.models import Campaign, Membership, Role
 
 @transaction.atomic
 def create_campaign(*, creator: User, slug: str, title: str, is_public: bool = False) -> Campaign:
-    if Campaign.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": ["A campaign with this slug exists already."]})
-    campaign = Campaign.objects.create(slug=slug, title=title, is_public=is_public)
+    try:
+        with transaction.atomic():  # a savepoint: a racing duplicate must not spoil the outer transaction
+            campaign = Campaign.objects.create(slug=slug, title=title, is_public=is_public)
+    except IntegrityError:
+        raise ValidationError({"slug": ["A campaign with this slug exists already."]}) from None
     Membership.objects.create(user=creator, campaign=campaign, role=Role.OWNER)
     audit.record_write(
         actor=creator,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,9 +27,20 @@ class NewOrganizerForm(forms.Form):
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput, strip=False)
 
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password1(self) -> str:
+        # The validators' messages belong next to the field they are about, not only in the page's alert.
+        password: str = self.cleaned_data["password1"]
+        validate_password(password, User(email=self.email))
+        return password
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        # Compared only when both are given: a missing one has its own "required" error.
+        if data.get("password1") and data.get("password2") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
 
@@ -40,17 +52,20 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
         found = invitations.usable_invitation(secret)
     except invitations.InvitationUnusable as unusable:
         return _unusable(request, unusable.reason)
-    form = NewOrganizerForm(request.POST or None)
+    form = NewOrganizerForm(request.POST or None, email=found.email)
+    # Kept apart from the form: a signed-in organizer's POST has no form data, and an unbound
+    # form cannot take errors (form.add_error would fail with a server error).
+    problems: list[str] = []
     if request.method == "POST":
         try:
             return _accept(request, secret, found, form)
         except invitations.InvitationUnusable as unusable:
             return _unusable(request, unusable.reason)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            problems = error.messages
     has_account = User.objects.filter(email__iexact=found.email).exists()
-    context = {"invitation": found, "form": form, "has_account": has_account}
-    status = 400 if form.errors else 200
+    context = {"invitation": found, "form": form, "has_account": has_account, "problems": problems}
+    status = 400 if problems or form.errors else 200
     return TemplateResponse(request, "web/invitation.html", context, status=status)
 
 
