@@ -24,10 +24,10 @@ class IsOrganizer(permissions.BasePermission):
 class IsSessionOrganizer(IsOrganizer):
     """As IsOrganizer, but not with an API token: tokens may not mint tokens or campaigns."""
 
-    token_refusal = "API tokens cannot do this: sign in with two factors instead."
+    refusal_for_tokens = "API tokens cannot do this: sign in with two factors instead."
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if isinstance(request.auth, ApiToken):
-            self.message, self.code = self.token_refusal, "token_not_allowed"
+            self.message, self.code = self.refusal_for_tokens, "token_not_allowed"
             return False
         return super().has_permission(request, view)
