@@ -13,8 +13,9 @@ from accounts.models import AuditEvent, User
 
 logger = logging.getLogger(__name__)
 REDACTED = "[redacted]"
-# Never worth keeping, even redacted-by-type: secrets and their digests.
-_ALWAYS_REDACTED = frozenset({"password", "digest"})
+# Never worth keeping, whatever their type: secrets, their digests, and login names
+# (User.username is a CharField that mirrors the e-mail address).
+_ALWAYS_REDACTED = frozenset({"password", "digest", "username"})
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def record_write(
         action=action,
         target_type=ContentType.objects.get_for_model(instance),
         target_id=str(instance.pk),
-        target_label=str(instance)[:200] if not _redacted_fields(type(instance)) else _type_label(instance),
+        target_label=_target_label(instance),
         campaign_id=campaign_id,
         changes=changes_between(before or {}, after or {}),
     )
@@ -109,5 +110,8 @@ def _label(actor: User | None) -> str:
     return actor.email if actor else "system"
 
 
-def _type_label(instance: models.Model) -> str:
-    return f"{instance._meta.verbose_name} {instance.pk}"
+def _target_label(instance: models.Model) -> str:
+    # str() of a model may name a person (a membership shows the user's e-mail), and the trail
+    # is append-only: only a model's own `audit_label` (free of personal data) is trusted.
+    label = getattr(instance, "audit_label", None)
+    return str(label)[:200] if label else f"{instance._meta.verbose_name} {instance.pk}"

@@ -166,6 +166,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Townhall] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one only once it is verified
+# Verification by code: allauth refuses link verification of a new address on an account with
+# two factors, and every organizer has two factors.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Failed logins per real client address (TRUSTED_PROXY_COUNT) and per account.

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,9 +19,24 @@ from accounts.models import User
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    # Throttle counters live in the cache (Redis in CI): each test starts with none.
-    cache.clear()
+def _empty_cache(settings: Any) -> Iterator[None]:
+    """Each test gets a key space of its own in the cache, removed afterwards.
+
+    Throttles, rate limits and allauth's used-TOTP-code markers live in the cache. Flushing the
+    shared Redis database instead would wipe them under any other pytest process running at once.
+    """
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        cache.clear()  # the local-memory cache belongs to this process alone
+        yield
+        return
+    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    yield
+    redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(redis.scan_iter(f"{prefix}:*"))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture

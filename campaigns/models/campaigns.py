@@ -24,3 +24,7 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
