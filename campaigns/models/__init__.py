@@ -1,8 +1,32 @@
 from __future__ import annotations
 
+from campaigns.models.agencies import Agency, Partnership, Program, Vendor
 from campaigns.models.api_tokens import ApiToken
 from campaigns.models.campaigns import Campaign
+from campaigns.models.dates import DatePrecision
 from campaigns.models.invitations import Invitation
 from campaigns.models.memberships import Membership, Role
+from campaigns.models.officials import Official
+from campaigns.models.places import Place
+from campaigns.models.sources import Citation, Source
+from campaigns.models.statuses import PlaceStatus, Status, TimelineEvent
 
-__all__ = ["ApiToken", "Campaign", "Invitation", "Membership", "Role"]
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "Campaign",
+    "Citation",
+    "DatePrecision",
+    "Invitation",
+    "Membership",
+    "Official",
+    "Partnership",
+    "Place",
+    "PlaceStatus",
+    "Program",
+    "Role",
+    "Source",
+    "Status",
+    "TimelineEvent",
+    "Vendor",
+]

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(f"{name!r} is not an IANA time zone such as America/New_York.")
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -14,6 +21,14 @@ class Campaign(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     is_public = models.BooleanField(default=False, help_text="Draft campaigns are seen only by their organizers.")
+    ask = models.TextField(blank=True, help_text="What we ask each council to do, in one or two sentences.")
+    description = models.TextField(blank=True)
+    signature_goal = models.PositiveIntegerField(null=True, blank=True)
+    letter_goal = models.PositiveIntegerField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    # Daily digests, per-day totals and charts count days in this zone.
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -21,6 +36,14 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ("title",)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_ends_after_it_starts",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.title

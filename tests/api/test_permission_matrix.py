@@ -7,14 +7,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from campaigns import tokens
-from campaigns.models import Campaign, Invitation, Membership, Role
+from campaigns import tokens, tracker
+from campaigns.models import (
+    Agency,
+    Campaign,
+    Citation,
+    Invitation,
+    Membership,
+    Official,
+    Partnership,
+    Place,
+    Role,
+    Source,
+    Status,
+)
 from campaigns.models.invitations import INVITATION_LIFETIME
 from tests.conftest import sign_in_with_two_factors
 
@@ -158,10 +171,58 @@ def world(db, user_factory) -> dict[str, Any]:
         digest="x" * 64,
         expires_at=ring.created + INVITATION_LIFETIME,
     )
+    tracker_ids = tracker_world(ring, people["owner"])
     return {
         "people": people,
         "editor_secret": editor_secret,
-        "ids": {"viewer_membership": members["viewer"].pk, "owner_token": owner_token.pk, "invitation": invitation.pk},
+        "ids": {
+            "viewer_membership": members["viewer"].pk,
+            "owner_token": owner_token.pk,
+            "invitation": invitation.pk,
+            **tracker_ids,
+        },
+    }
+
+
+def tracker_world(campaign: Campaign, owner: Any) -> dict[str, int]:
+    """One tracked place with an agency, a partnership, an official, a source and a cited event."""
+    place = Place.objects.create(
+        name="Bloomfield",
+        kind="township",
+        state="NJ",
+        ocd_id="ocd-division/country:us/state:nj/county:essex/place:bloomfield",
+    )
+    source = Source.objects.create(
+        campaign=campaign,
+        title="Amazon Is Coaching Cops",
+        publisher="Motherboard",
+        kind="news",
+        url="https://example.org/article",
+        is_verified=True,
+    )
+    agency = Agency.objects.create(campaign=campaign, name="Bloomfield Police Department")
+    agency.places.add(place)
+    partnership = Partnership.objects.create(agency=agency, program="neighbors_portal", how_known="Emails")
+    citation = Citation.objects.create(source=source, partnership=partnership, locator="p. 1")
+    official = Official.objects.create(campaign=campaign, place=place, name="A. Member", email="member@example.gov")
+    event = tracker.change_status(
+        campaign=campaign,
+        place=place,
+        status=Status.PARTNERSHIP_DOCUMENTED,
+        occurred_on=date(2019, 8, 5),
+        title="Emails published",
+        citations=[tracker.CitationInput(source=source)],
+        actor=owner,
+        via="test",
+    )
+    return {
+        "place": place.pk,
+        "source": source.pk,
+        "agency": agency.pk,
+        "partnership": partnership.pk,
+        "citation": citation.pk,
+        "official": official.pk,
+        "event": event.pk,
     }
 
 

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from campaigns.models.campaigns import Campaign
+from campaigns.models.places import Place
+
+
+class OfficialQuerySet(models.QuerySet["Official"]):
+    def current(self, on: dt.date | None = None) -> OfficialQuerySet:
+        """In office on that day: active, their term begun and not yet over."""
+        day = on or timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(term_start__isnull=True) | models.Q(term_start__lte=day),
+            models.Q(term_end__isnull=True) | models.Q(term_end__gte=day),
+        )
+
+
+class Official(models.Model):
+    """A council member or mayor. Their e-mail address is for letters and never public."""
+
+    class Office(models.TextChoices):
+        COUNCIL_MEMBER = "council_member", "Council member"
+        COUNCIL_PRESIDENT = "council_president", "Council president"
+        MAYOR = "mayor", "Mayor"
+        COMMISSIONER = "commissioner", "Commissioner"
+        SUPERVISOR = "supervisor", "Supervisor"
+        OTHER = "other", "Other office"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="officials")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="officials")
+    name = models.CharField(max_length=200)
+    office = models.CharField(max_length=20, choices=Office.choices, default=Office.COUNCIL_MEMBER)
+    district = models.CharField(max_length=100, blank=True, help_text="District or ward; blank for at-large.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[OfficialQuerySet] = OfficialQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ("place", "office", "name")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(term_end__isnull=True)
+                | models.Q(term_start__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="official_term_ends_after_it_starts",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_office_display()}, {self.place})"
+
+    @property
+    def audit_label(self) -> str:
+        return str(self)[:200]
