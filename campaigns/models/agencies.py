@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.db import models
 
 from campaigns.models.campaigns import Campaign
-from campaigns.models.dates import check_partial_date, format_partial_date, precision_field
+from campaigns.models.dates import check_partial_date, ends_after_it_starts, format_partial_date, precision_field
 from campaigns.models.places import Place
 
 
@@ -79,12 +79,7 @@ class Partnership(models.Model):
         ordering = ("agency", "started_on")
         constraints = (
             models.UniqueConstraint(fields=("agency", "vendor", "program"), name="one_partnership_per_program"),
-            models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True)
-                | models.Q(started_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="partnership_ends_after_it_starts",
-            ),
+            ends_after_it_starts("started_on", "ended_on", name="partnership_ends_after_it_starts"),
         )
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from campaigns.models.dates import ends_after_it_starts
+
 
 def validate_time_zone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
@@ -37,12 +39,7 @@ class Campaign(models.Model):
     class Meta:
         ordering = ("title",)
         constraints = (
-            models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True)
-                | models.Q(starts_on__isnull=True)
-                | models.Q(ends_on__gte=models.F("starts_on")),
-                name="campaign_ends_after_it_starts",
-            ),
+            ends_after_it_starts("starts_on", "ends_on", name="campaign_ends_after_it_starts"),
         )
 
     def __str__(self) -> str:

@@ -34,5 +34,15 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
     return f"{value:%B} {value.day}, {value:%Y}"
 
 
+def ends_after_it_starts(start: str, end: str, *, name: str) -> models.CheckConstraint:
+    """A period may be open at either end, but never end before it starts."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+    )
+
+
 def precision_field(**kwargs: object) -> models.CharField[str, str]:
     return models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY, **kwargs)  # type: ignore[arg-type]

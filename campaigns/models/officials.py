@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from campaigns.models.campaigns import Campaign
+from campaigns.models.dates import ends_after_it_starts
 from campaigns.models.places import Place
 
 
@@ -49,12 +50,7 @@ class Official(models.Model):
     class Meta:
         ordering = ("place", "office", "name")
         constraints = (
-            models.CheckConstraint(
-                condition=models.Q(term_end__isnull=True)
-                | models.Q(term_start__isnull=True)
-                | models.Q(term_end__gte=models.F("term_start")),
-                name="official_term_ends_after_it_starts",
-            ),
+            ends_after_it_starts("term_start", "term_end", name="official_term_ends_after_it_starts"),
         )
 
     def __str__(self) -> str:
