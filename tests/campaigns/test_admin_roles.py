@@ -64,7 +64,12 @@ def test_it_audits_a_change_made_in_the_admin(client, user_factory, campaigns):
     owner = staff_member(user_factory, ring, Role.OWNER)
     sign_in_with_two_factors(client, owner)
 
-    client.post(f"/admin/campaigns/campaign/{ring.pk}/change/", {"title": "End Ring", "slug": "ring"})
+    response = client.post(
+        f"/admin/campaigns/campaign/{ring.pk}/change/",
+        {"title": "End Ring", "slug": "ring", "time_zone": "America/New_York"},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
 
     event = AuditEvent.objects.get(action="update")
     assert (event.actor, event.via, event.campaign_id) == (owner, "admin", ring.pk)

@@ -32,6 +32,7 @@ def test_it_loads_the_demo_campaign_and_organizer_again_and_again(settings, tmp_
     first, second = run_load_demo(), run_load_demo()
 
     assert first == second
+    assert printed(r"Demo data: (\d+ places, \d+ agencies, \d+ sources)", first) == "9 places, 9 agencies, 12 sources"
     assert Campaign.objects.public().count() == 1
     assert User.objects.count() == 1
     assert Membership.objects.get().role == "owner"

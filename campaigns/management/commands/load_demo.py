@@ -18,11 +18,16 @@ class Command(BaseCommand):
     help = "Load the demo campaign and the demo organizer with two factors (safe to run again)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaign = load_demo_campaign()
         password = _demo_password()
+        # The organizer first: the demo's status changes are recorded in their name.
         organizer = ensure_demo_organizer(email=DEMO_EMAIL, password=password)
+        campaign = load_demo_campaign(organizer=organizer.user)
         Membership.objects.update_or_create(user=organizer.user, campaign=campaign, defaults={"role": Role.OWNER})
         self.stdout.write(f"Demo campaign: {campaign.title} ({campaign.slug})")
+        self.stdout.write(
+            f"Demo data: {campaign.place_statuses.count()} places, {campaign.agencies.count()} agencies, "
+            f"{campaign.sources.count()} sources"
+        )
         self.stdout.write(f"Demo organizer: {DEMO_EMAIL}  password: {password}")
         self.stdout.write(f"Second factor (add to an authenticator app): {organizer.totp_uri}")
         self.stdout.write(f"Recovery codes (each works once): {' '.join(organizer.recovery_codes)}")
