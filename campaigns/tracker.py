@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent, User
@@ -81,7 +82,8 @@ def change_status(
         Citation(event=event, source=c.source, locator=c.locator, quote=c.quote, note=c.note) for c in citations
     )
     current.status = status
-    current.save(update_fields=["status"])
+    current.changed_at = timezone.now()
+    current.save(update_fields=["status", "changed_at"])
     audit.record_write(
         actor=actor,
         via=via,

@@ -38,9 +38,7 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ("title",)
-        constraints = (
-            ends_after_it_starts("starts_on", "ends_on", name="campaign_ends_after_it_starts"),
-        )
+        constraints = (ends_after_it_starts("starts_on", "ends_on", name="campaign_ends_after_it_starts"),)
 
     def __str__(self) -> str:
         return self.title

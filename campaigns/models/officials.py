@@ -46,12 +46,11 @@ class Official(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[OfficialQuerySet] = OfficialQuerySet.as_manager()  # type: ignore[assignment]
+    audit_redacted_fields = ("phone",)  # with the e-mail (redacted as an EmailField)
 
     class Meta:
         ordering = ("place", "office", "name")
-        constraints = (
-            ends_after_it_starts("term_start", "term_end", name="official_term_ends_after_it_starts"),
-        )
+        constraints = (ends_after_it_starts("term_start", "term_end", name="official_term_ends_after_it_starts"),)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_office_display()}, {self.place})"

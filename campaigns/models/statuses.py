@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import check_partial_date, format_partial_date, precision_field
@@ -40,7 +41,7 @@ class PlaceStatus(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="place_statuses")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="statuses")
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOT_STARTED)
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(default=timezone.now, help_text="When the status last changed.")
     notes = models.TextField(blank=True, help_text="Facts about the place in this campaign; cite them.")
 
     objects: ClassVar[PlaceStatusQuerySet] = PlaceStatusQuerySet.as_manager()  # type: ignore[assignment]

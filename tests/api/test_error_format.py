@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Membership, Role
+from tests.conftest import sign_in_with_two_factors
 
 
 class PetitionInput(serializers.Serializer):
@@ -112,3 +113,16 @@ def test_it_throttles_by_client_address_whatever_x_forwarded_for_claims(api_clie
     throttled = api_client.get("/api/v1/campaigns/")
     assert throttled.json()["code"] == "throttled"
     assert int(throttled["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["PUT", "OPTIONS"])
+def test_it_answers_an_unmapped_method_on_an_organizer_route_with_405(client, alice, method):
+    ring = Campaign.objects.create(slug="ring", title="Ring")
+    Membership.objects.create(user=alice, campaign=ring, role=Role.OWNER)
+    sign_in_with_two_factors(client, alice)
+
+    response = client.generic(method, "/api/v1/organizer/campaigns/ring/members/")
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"

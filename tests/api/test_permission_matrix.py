@@ -62,6 +62,10 @@ MATRIX: dict[str, list[Row]] = {
     "accounts-api-docs": [Row("GET", "/api/docs/accounts/", each(200))],
     "campaigns-api:campaign-list": [Row("GET", "/api/v1/campaigns/", each(200))],
     "campaigns-api:campaign-detail": [Row("GET", "/api/v1/campaigns/ring/", each(200))],
+    "campaigns-api:place-list": [Row("GET", "/api/v1/campaigns/ring/places/", each(200))],
+    "campaigns-api:place-detail": [Row("GET", "/api/v1/campaigns/ring/places/{place}/", each(200))],
+    "campaigns-api:place-geojson": [Row("GET", "/api/v1/campaigns/ring/places.geojson", each(200))],
+    "campaigns-api:source-list": [Row("GET", "/api/v1/campaigns/ring/sources/", each(200))],
     "organizer-api:me": [
         Row(
             "GET",
@@ -120,6 +124,145 @@ MATRIX: dict[str, list[Row]] = {
             {**SCOPED_READ, "viewer": 404, "editor": 404, "editor_token": 403, "operator": 404},
         ),
     ],
+    # The tracker: viewers read, editors and owners write. Id 900001 names the spare rows that
+    # tracker_world adds (an uncited source, an untracked place, an agency without partnerships),
+    # since request bodies, unlike paths, cannot be filled in from the world.
+    "organizer-api:source-list": [
+        Row("GET", f"{C}/sources/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/sources/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"title": "Council minutes", "kind": "meeting", "url": "https://example.org/minutes"},
+        ),
+    ],
+    "organizer-api:source-detail": [
+        Row("GET", f"{C}/sources/{{source}}/", SCOPED_READ),
+        Row(
+            "PATCH",
+            f"{C}/sources/{{source}}/",
+            organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200),
+            {"title": "Renamed"},
+        ),
+        # The world's source is cited: deleting it is refused, whoever asks.
+        Row(
+            "DELETE",
+            f"{C}/sources/{{source}}/",
+            organizer(stranger=404, viewer=403, editor=400, owner=400, editor_token=400, operator=400),
+        ),
+        Row(
+            "DELETE",
+            f"{C}/sources/{{spare_source}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "organizer-api:agency-list": [
+        Row("GET", f"{C}/agencies/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/agencies/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"name": "Montclair Police Department", "places": [900001]},
+        ),
+    ],
+    "organizer-api:agency-detail": [
+        Row("GET", f"{C}/agencies/{{agency}}/", SCOPED_READ),
+        Row(
+            "PATCH",
+            f"{C}/agencies/{{agency}}/",
+            organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200),
+            {"website": "https://example.org/police"},
+        ),
+        Row(
+            "DELETE",
+            f"{C}/agencies/{{agency}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "organizer-api:partnership-list": [
+        Row("GET", f"{C}/partnerships/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/partnerships/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"agency": 900001, "program": "community_requests", "how_known": "Axon announcement"},
+        ),
+    ],
+    "organizer-api:partnership-detail": [
+        Row("GET", f"{C}/partnerships/{{partnership}}/", SCOPED_READ),
+        Row(
+            "PATCH",
+            f"{C}/partnerships/{{partnership}}/",
+            organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200),
+            {"started_on": "2019-01-01", "started_precision": "year"},
+        ),
+        Row(
+            "DELETE",
+            f"{C}/partnerships/{{partnership}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "organizer-api:partnership-citation-list": [
+        Row(
+            "POST",
+            f"{C}/partnerships/{{partnership}}/citations/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"source_id": 900001, "locator": "p. 2"},
+        ),
+    ],
+    "organizer-api:partnership-citation-detail": [
+        Row(
+            "DELETE",
+            f"{C}/partnerships/{{partnership}}/citations/{{citation}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "organizer-api:official-list": [
+        Row("GET", f"{C}/officials/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/officials/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"place": 900001, "name": "B. Member", "email": "b.member@example.gov"},
+        ),
+    ],
+    "organizer-api:official-detail": [
+        Row("GET", f"{C}/officials/{{official}}/", SCOPED_READ),
+        Row(
+            "PATCH",
+            f"{C}/officials/{{official}}/",
+            organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200),
+            {"district": "Ward 2"},
+        ),
+        Row(
+            "DELETE",
+            f"{C}/officials/{{official}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "organizer-api:tracked-place-list": [
+        Row("GET", f"{C}/places/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/places/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"place_id": 900001},
+        ),
+    ],
+    "organizer-api:place-status": [
+        Row(
+            "POST",
+            f"{C}/places/{{place}}/status/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {
+                "status": "petitioning",
+                "occurred_on": "2024-03-01",
+                "title": "Petition launched",
+                "citations": [{"source_id": 900001}],
+            },
+        ),
+    ],
+    "organizer-api:place-timeline": [Row("GET", f"{C}/places/{{place}}/timeline/", SCOPED_READ)],
     "organizer-api:audit-event-list": [Row("GET", f"{C}/audit-events/", OWNER_ONLY)],
 }
 
@@ -223,6 +366,18 @@ def tracker_world(campaign: Campaign, owner: Any) -> dict[str, int]:
         "citation": citation.pk,
         "official": official.pk,
         "event": event.pk,
+        # Spare rows with fixed ids, for request bodies in MATRIX (see its tracker rows).
+        "spare_source": Source.objects.create(
+            pk=900001, campaign=campaign, title="Council minutes", kind="meeting", url="https://example.org/m"
+        ).pk,
+        "spare_place": Place.objects.create(
+            pk=900001,
+            name="Montclair",
+            kind="township",
+            state="NJ",
+            ocd_id="ocd-division/country:us/state:nj/place:montclair",
+        ).pk,
+        "spare_agency": Agency.objects.create(pk=900001, campaign=campaign, name="Essex County Sheriff's Office").pk,
     }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -28,5 +28,8 @@ class CampaignScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action not in self.required_roles:
+            # A method this route does not map (PUT, OPTIONS…): 405, before any lookup.
+            raise exceptions.MethodNotAllowed(request.method or "")
         needed = self.required_roles[self.action]
         self.campaign_access = access_for(request, kwargs["campaign_slug"], needed=needed)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 
-from campaigns.api.organizer import views
+from campaigns.api.organizer import tracker_views, views
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -34,4 +36,46 @@ urlpatterns = [
     path(f"{CAMPAIGN}tokens/", views.ApiTokenViewSet.as_view({"get": "list", "post": "create"}), name="token-list"),
     path(f"{CAMPAIGN}tokens/<int:pk>/", views.ApiTokenViewSet.as_view({"delete": "destroy"}), name="token-detail"),
     path(f"{CAMPAIGN}audit-events/", views.AuditEventViewSet.as_view({"get": "list"}), name="audit-event-list"),
+]
+
+
+# The tracker (campaigns.api.organizer.tracker_views): viewers read, editors write.
+def _rows(viewset: Any) -> Any:
+    return viewset.as_view({"get": "list", "post": "create"})
+
+
+def _row(viewset: Any) -> Any:
+    return viewset.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
+
+
+urlpatterns += [
+    path(f"{CAMPAIGN}sources/", _rows(tracker_views.SourceViewSet), name="source-list"),
+    path(f"{CAMPAIGN}sources/<int:pk>/", _row(tracker_views.SourceViewSet), name="source-detail"),
+    path(f"{CAMPAIGN}agencies/", _rows(tracker_views.AgencyViewSet), name="agency-list"),
+    path(f"{CAMPAIGN}agencies/<int:pk>/", _row(tracker_views.AgencyViewSet), name="agency-detail"),
+    path(f"{CAMPAIGN}partnerships/", _rows(tracker_views.PartnershipViewSet), name="partnership-list"),
+    path(f"{CAMPAIGN}partnerships/<int:pk>/", _row(tracker_views.PartnershipViewSet), name="partnership-detail"),
+    path(
+        f"{CAMPAIGN}partnerships/<int:partnership_pk>/citations/",
+        tracker_views.PartnershipCitationViewSet.as_view({"post": "create"}),
+        name="partnership-citation-list",
+    ),
+    path(
+        f"{CAMPAIGN}partnerships/<int:partnership_pk>/citations/<int:pk>/",
+        tracker_views.PartnershipCitationViewSet.as_view({"delete": "destroy"}),
+        name="partnership-citation-detail",
+    ),
+    path(f"{CAMPAIGN}officials/", _rows(tracker_views.OfficialViewSet), name="official-list"),
+    path(f"{CAMPAIGN}officials/<int:pk>/", _row(tracker_views.OfficialViewSet), name="official-detail"),
+    path(f"{CAMPAIGN}places/", _rows(tracker_views.TrackedPlaceViewSet), name="tracked-place-list"),
+    path(
+        f"{CAMPAIGN}places/<int:place_id>/status/",
+        tracker_views.PlaceStatusViewSet.as_view({"post": "change_status"}),
+        name="place-status",
+    ),
+    path(
+        f"{CAMPAIGN}places/<int:place_id>/timeline/",
+        tracker_views.PlaceTimelineViewSet.as_view({"get": "list"}),
+        name="place-timeline",
+    ),
 ]
