@@ -58,6 +58,26 @@ def record_write(
     )
 
 
+def record_bulk_write(
+    *,
+    actor: User | None,
+    via: str,
+    model: type[models.Model],
+    campaign_id: int | None,
+    details: dict[str, Any],
+) -> AuditEvent:
+    """One event for a bulk import (what file, how many rows created and changed), not one per row."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=_label(actor),
+        via=via,
+        action=AuditEvent.Action.UPDATE,
+        target_type=ContentType.objects.get_for_model(model),
+        campaign_id=campaign_id,
+        details={"import": details},
+    )
+
+
 def record_personal_data_read(
     *,
     actor: User | None,
