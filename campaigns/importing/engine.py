@@ -117,12 +117,12 @@ def read_location(location: str) -> tuple[str, str]:
             body = response.read(MAX_DOWNLOAD_BYTES + 1)
         if len(body) > MAX_DOWNLOAD_BYTES:
             raise ImportFailed([RowError(location, 0, "-", "the file is larger than 200 MB")])
-        return location, _decode(body, location)
+        return location, decode_text(body, location)
     with open(location, "rb") as handle:
-        return location, _decode(handle.read(), location)
+        return location, decode_text(handle.read(), location)
 
 
-def _decode(body: bytes, name: str) -> str:
+def decode_text(body: bytes, name: str) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:

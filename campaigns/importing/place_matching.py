@@ -45,7 +45,12 @@ class PlaceIndex:
         """The one place meant, or None and a reason that lists the candidates."""
         if ocd_id:
             place = self.by_ocd_id.get(ocd_id)
-            return (place, "") if place else (None, f"no place has the OCD id {ocd_id}; import places first")
+            if place is None:
+                return None, (
+                    f"no place has the OCD id {ocd_id}; check it against the OCD list "
+                    "(spellings differ between lists, e.g. winston-salem) or import that place first"
+                )
+            return place, ""
         candidates = self._by_name(name, state.upper())
         if len(candidates) == 1:
             return candidates[0], ""

@@ -42,6 +42,8 @@ class Official(models.Model):
     term_start = models.DateField(null=True, blank=True)
     term_end = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # A stable id from the list the official was imported from (an Open States ocd-person id).
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 OCD_PLACE_ID = RegexValidator(
-    r"^ocd-division/country:us/state:[a-z]{2}(/[a-z_]+:[a-z0-9_.~\-]+)+$",
+    # Values may hold non-ASCII letters (place:española) and territories stand where states do
+    # (territory:pr/municipio:adjuntas), as in the OCD list itself.
+    r"^ocd-division/country:us/(state|territory):[a-z]{2}(/[a-z_]+:[^/\s:A-Z]+)+$",
     "An Open Civic Data division id such as ocd-division/country:us/state:nj/county:essex/place:bloomfield.",
 )
 US_STATE = RegexValidator(r"^[A-Z]{2}$", "A two-letter USPS state code such as NJ.")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -40,6 +41,14 @@ class Row:
     path: str
     expected: dict[str, int]
     body: dict[str, Any] | None = None
+    upload: tuple[str, bytes] | None = None  # sent as a multipart file (with dry_run) instead of JSON
+
+
+SOURCES_CSV = ("sources.csv", b"title,url\nCouncil minutes,https://example.org/minutes\n")
+PLACES_CSV = (
+    "places.csv",
+    b"id,name,census_geoid\nocd-division/country:us/state:nj/place:maywood,Maywood borough,place-3444880\n",
+)
 
 
 def each(status: int) -> dict[str, int]:
@@ -263,6 +272,23 @@ MATRIX: dict[str, list[Row]] = {
         ),
     ],
     "organizer-api:place-timeline": [Row("GET", f"{C}/places/{{place}}/timeline/", SCOPED_READ)],
+    "organizer-api:campaign-import": [
+        Row(
+            "POST",
+            f"{C}/imports/sources/",
+            organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200),
+            upload=SOURCES_CSV,
+        ),
+    ],
+    # Places are everyone's reference data: only the operator, in a two-factor session, imports them.
+    "organizer-api:place-import": [
+        Row(
+            "POST",
+            "/api/v1/organizer/imports/places/",
+            organizer(stranger=403, viewer=403, editor=403, owner=403, editor_token=403, operator=200),
+            upload=PLACES_CSV,
+        ),
+    ],
     "organizer-api:audit-event-list": [Row("GET", f"{C}/audit-events/", OWNER_ONLY)],
 }
 
@@ -407,8 +433,11 @@ def test_it_answers_each_caller_as_the_matrix_says(world, row: Row, persona: str
     client = client_for(persona, world)
     path = row.path.format(**world["ids"])
 
-    body = "" if row.body is None else json.dumps(row.body)
-
-    response = client.generic(row.method, path, data=body, content_type="application/json")
+    if row.upload:
+        name, content = row.upload
+        response = client.post(path, {"file": SimpleUploadedFile(name, content), "dry_run": "true"})
+    else:
+        body = "" if row.body is None else json.dumps(row.body)
+        response = client.generic(row.method, path, data=body, content_type="application/json")
 
     assert response.status_code == row.expected[persona], response.content[:300]

@@ -322,10 +322,11 @@ class OfficialSerializer(CheckedModelSerializer[Official]):
             "term_start",
             "term_end",
             "is_active",
+            "external_id",
             "created",
             "updated",
         )
-        read_only_fields: Any = ("created", "updated")
+        read_only_fields: Any = ("external_id", "created", "updated")
         extra_kwargs: Any = {
             "email": {"help_text": "For letters; never public. Shown to editors and owners only."},
             "phone": {"help_text": "Shown to editors and owners only."},

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from campaigns.api.organizer import tracker_views, views
+from campaigns.api.organizer import imports, tracker_views, views
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -78,4 +78,6 @@ urlpatterns += [
         tracker_views.PlaceTimelineViewSet.as_view({"get": "list"}),
         name="place-timeline",
     ),
+    path("imports/places/", imports.PlaceImportView.as_view(), name="place-import"),
+    path(f"{CAMPAIGN}imports/<str:kind>/", imports.CampaignImportView.as_view(), name="campaign-import"),
 ]
