@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from campaigns.models import ApiToken, Campaign, Membership, Role
+from tests.campaigns.database import rows_containing
 from tests.conftest import sign_in_with_two_factors
 
 ORGANIZER = "/api/v1/organizer"
@@ -22,23 +22,11 @@ TOKENS = f"{RING}/tokens/"
 
 
 @pytest.fixture
-def ring(alice: User) -> Campaign:
-    campaign = Campaign.objects.create(slug="ring", title="End Ring partnerships")
-    Membership.objects.create(user=alice, campaign=campaign, role=Role.OWNER)
-    return campaign
-
-
-@pytest.fixture
 def other(alice: User) -> Campaign:
     """Another campaign Alice owns: her token for "ring" must not reach it either."""
     campaign = Campaign.objects.create(slug="other", title="Other")
     Membership.objects.create(user=alice, campaign=campaign, role=Role.OWNER)
     return campaign
-
-
-@pytest.fixture
-def owner(two_factor_client: Client, ring: Campaign) -> Client:
-    return two_factor_client
 
 
 @pytest.fixture
@@ -55,17 +43,6 @@ def issue(owner: Client) -> Any:
 
 def bearer(secret: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
-def rows_containing(text: str) -> list[str]:
-    """Every table row in the database whose text form contains `text`."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT t::text FROM {quoted} t WHERE strpos(t::text, %s) > 0", [text])  # noqa: S608
-            found += [f"{table}: {row}" for (row,) in cursor.fetchall()]
-    return found
 
 
 # Issuing

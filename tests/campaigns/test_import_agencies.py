@@ -1,15 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
-import io
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AuditEvent
 from campaigns.importing.agencies import parse_partial_date
 from campaigns.models import Agency, Campaign, Citation, DatePrecision, Partnership, Place, Source
+from tests.campaigns import importing
+from tests.campaigns.importing import import_events
 
 pytestmark = pytest.mark.django_db
 
@@ -69,31 +65,21 @@ def library(campaign: Campaign) -> Source:
 
 
 def write(tmp_path: Path, text: str, name: str = "agencies.csv") -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return str(importing.write(tmp_path, name, text))
 
 
 def run(location: str, *args: str) -> str:
-    out = io.StringIO()
-    call_command("import_agencies", location, "--campaign", "ring", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+    out, _ = importing.run("import_agencies", location, "--campaign", "ring", *args)
+    return out
 
 
 def failing(location: str) -> list[str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_agencies", location, "--campaign", "ring", stdout=io.StringIO(), stderr=err)
-    return err.getvalue().splitlines()
+    return importing.run_failing("import_agencies", location, "--campaign", "ring").splitlines()
 
 
 def counts() -> tuple[int, ...]:
     models = (Agency, Agency.places.through, Partnership, Citation, Source)
     return tuple(model.objects.count() for model in models)
-
-
-def import_events() -> int:
-    return AuditEvent.objects.filter(details__has_key="import").count()
 
 
 def rows(*lines: str, header: str = HEADER) -> str:
@@ -395,24 +381,10 @@ def test_a_date_s_precision_comes_from_how_it_is_written(text, expected):
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+def served(tmp_path: Path, loopback: str) -> str:
     """The fixture directory over HTTP on a free loopback port, for the URL path of the command."""
     write(tmp_path, GOOD)
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return loopback
 
 
 def test_it_imports_from_a_url(served, library):

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from campaigns.models import Campaign, Official, Place
+from tests.campaigns import importing
+from tests.campaigns.importing import PROBLEMS_FOUND, write
 
 pytestmark = pytest.mark.django_db
 
@@ -42,23 +41,13 @@ def places(db: None) -> dict[str, Place]:
     return {place.ocd_id: place for place in made}
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def run(path: Path, *args: str) -> str:
-    out = StringIO()
-    call_command("import_officials", str(path), "--campaign", "ring", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
+    out, _ = importing.run("import_officials", path, "--campaign", "ring", *args)
+    return out
 
 
 def run_failing(path: Path) -> list[str]:
-    err = StringIO()
-    with pytest.raises(CommandError, match=r"problem\(s\) found; nothing was imported"):
-        call_command("import_officials", str(path), "--campaign", "ring", stdout=StringIO(), stderr=err)
-    return err.getvalue().splitlines()
+    return importing.run_failing("import_officials", path, "--campaign", "ring", match=PROBLEMS_FOUND).splitlines()
 
 
 OUR_CSV = (

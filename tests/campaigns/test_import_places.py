@@ -1,19 +1,15 @@
 from __future__ import annotations
 
-import functools
-import http.server
-import io
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import AuditEvent
 from campaigns.importing.places import EXAMPLE_ID, read_place_rows, validate_places
 from campaigns.models import Place
+from tests.campaigns import importing
+from tests.campaigns.importing import import_events
 
 pytestmark = pytest.mark.django_db
 
@@ -40,26 +36,15 @@ not an id,,nonsense
 
 
 def write(tmp_path: Path, text: str, name: str = "places.csv") -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return str(importing.write(tmp_path, name, text))
 
 
 def run(location: str, *args: str) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_places", location, *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return importing.run("import_places", location, *args)
 
 
 def failing(location: str, *args: str) -> str:
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_places", location, *args, stdout=io.StringIO(), stderr=err)
-    return err.getvalue()
-
-
-def import_events() -> int:
-    return AuditEvent.objects.filter(details__has_key="import").count()
+    return importing.run_failing("import_places", location, *args)
 
 
 def test_it_imports_places_splitting_the_kind_word_off_the_name(tmp_path):
@@ -196,24 +181,10 @@ def test_an_empty_census_geoid_is_allowed():
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+def served(tmp_path: Path, loopback: str) -> str:
     """The fixture directory over HTTP on a free loopback port, for the URL path of the command."""
     write(tmp_path, GOOD)
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return loopback
 
 
 def test_it_imports_from_a_url(served):

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import AuditEvent
 from campaigns.models import Campaign, DatePrecision, Source
+from tests.campaigns import importing
+from tests.campaigns.importing import PROBLEMS_FOUND, write
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +32,13 @@ def ring(db: None) -> Campaign:
     return Campaign.objects.create(slug="ring", title="End Ring partnerships")
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def run(path: Path, *args: str) -> str:
-    out = StringIO()
-    call_command("import_sources", str(path), "--campaign", "ring", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
+    out, _ = importing.run("import_sources", path, "--campaign", "ring", *args)
+    return out
 
 
 def run_failing(path: Path) -> list[str]:
-    err = StringIO()
-    with pytest.raises(CommandError, match=r"problem\(s\) found; nothing was imported"):
-        call_command("import_sources", str(path), "--campaign", "ring", stdout=StringIO(), stderr=err)
-    return err.getvalue().splitlines()
+    return importing.run_failing("import_sources", path, "--campaign", "ring", match=PROBLEMS_FOUND).splitlines()
 
 
 def test_it_imports_a_csv(tmp_path: Path, ring: Campaign) -> None:

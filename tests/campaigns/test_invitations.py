@@ -22,25 +22,13 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from campaigns import invitations
-from campaigns.models import Campaign, Invitation, Membership, Role
+from campaigns.models import Invitation, Membership, Role
+from tests.campaigns.database import rows_containing
 from tests.conftest import sign_in_with_two_factors
 
 INVITATIONS = "/api/v1/organizer/campaigns/ring/invitations/"
 NEW_PASSWORD = "a long unusual passphrase"
 LINK = re.compile(r"https?://\S+/invitations/[^/\s]+/")
-
-
-@pytest.fixture
-def ring(alice: User) -> Campaign:
-    campaign = Campaign.objects.create(slug="ring", title="End Ring partnerships")
-    Membership.objects.create(user=alice, campaign=campaign, role=Role.OWNER)
-    return campaign
-
-
-@pytest.fixture
-def owner(two_factor_client: Client, ring: Campaign) -> Client:
-    """Alice, the campaign's owner, signed in with two factors."""
-    return two_factor_client
 
 
 @pytest.fixture
@@ -82,17 +70,6 @@ def fresh_client() -> Client:
 
 def create_account(client: Client, path: str, password: str = NEW_PASSWORD, again: str | None = None) -> Any:
     return client.post(path, {"password1": password, "password2": password if again is None else again})
-
-
-def rows_containing(text: str) -> list[str]:
-    """Every table row in the database whose text form contains `text`."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT t::text FROM {quoted} t WHERE strpos(t::text, %s) > 0", [text])  # noqa: S608
-            found += [f"{table}: {row}" for (row,) in cursor.fetchall()]
-    return found
 
 
 # The invitation is sent

@@ -22,19 +22,6 @@ LAST_OWNER = "A campaign needs at least one owner; make someone else owner first
 
 
 @pytest.fixture
-def ring(alice: User) -> Campaign:
-    campaign = Campaign.objects.create(slug="ring", title="End Ring partnerships")
-    Membership.objects.create(user=alice, campaign=campaign, role=Role.OWNER)
-    return campaign
-
-
-@pytest.fixture
-def owner(two_factor_client: Client, ring: Campaign) -> Client:
-    """Alice, the campaign's only owner, signed in with two factors."""
-    return two_factor_client
-
-
-@pytest.fixture
 def bob(user_factory: Any, ring: Campaign) -> User:
     user = user_factory("bob@example.org")
     Membership.objects.create(user=user, campaign=ring, role=Role.VIEWER)
