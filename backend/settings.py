@@ -246,6 +246,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_ACKS_LATE = False  # per task, only where the task is idempotent (backend.celery)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers keep Django's LOGGING (and its redaction filter) instead of replacing the root handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "transactional"
 # Every task names its queue here: transactional (confirmations, account mail), bulk
 # (mailings, letters, sweeps), heavy (PDFs, imports, exports). A test fails on a task left out.

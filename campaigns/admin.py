@@ -231,7 +231,8 @@ class ApiTokenAdmin(CampaignScopedAdmin):
     campaign_path = "membership__campaign"
     view_role = change_role = Role.OWNER
     list_display = ("name", "prefix", "membership", "role", "created", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "digest", "last_used_at")
+    # A token stays with the member it was issued to, and a revoked one stays revoked.
+    readonly_fields = ("membership", "role", "prefix", "digest", "last_used_at", "revoked_at")
     raw_id_fields = ("membership",)
 
 

@@ -52,7 +52,9 @@ def invite(*, campaign: Campaign, email: str, role: Role, invited_by: User, via:
         campaign_id=campaign.pk,
         after=audit.snapshot(invitation),
     )
-    transaction.on_commit(lambda: _send_invitation(invitation, secret))
+    # robust: a mail server that is down must not turn a saved invitation into a 500; the owner
+    # sees the invitation listed and can send a new one (the e-mail pipeline will retry for us).
+    transaction.on_commit(lambda: _send_invitation(invitation, secret), robust=True)
     return invitation
 
 

@@ -16,6 +16,9 @@ _IPV4 = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\d)")
 _IPV6_CANDIDATE = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4})(?:%[\w.-]+)?(?![\w:]|\.\d)"
 )
+# Secrets handed out in links and headers (invitation links inv_…, API tokens th_…): a log line
+# holding one would let its reader use it.
+_LINK_SECRET = re.compile(r"\b(inv|th)_[A-Za-z0-9_-]{16,}")
 EMAIL_MASK = "[email]"
 IP_MASK = "[ip]"
 
@@ -36,6 +39,8 @@ def redact(text: str) -> str:
         text = _IPV6_CANDIDATE.sub(_mask_ipv6, text)
     if "." in text:
         text = _IPV4.sub(IP_MASK, text)
+    if "_" in text:
+        text = _LINK_SECRET.sub(r"\1_[secret]", text)
     return text
 
 

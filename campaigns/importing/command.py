@@ -37,7 +37,7 @@ class ImportCommand(BaseCommand):
             for error in failed.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(failed.errors)} problem(s) found; nothing was imported.") from None
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: a malformed URL
             raise CommandError(f"{options['location']}: cannot read: {error}") from None
         if not report.dry_run:
             self._audit(campaign, file, report)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 DOWNLOAD_TIMEOUT_SECONDS = 60
@@ -102,12 +103,26 @@ def run_import(importer: Importer, rows: list[Row], *, file: str, dry_run: bool 
     report = Report()
     try:
         with transaction.atomic():
+            _one_import_of_a_kind_at_a_time(importer)
             report = importer.run(rows, file=file)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         report.dry_run = True
+    except IntegrityError:
+        # A concurrent edit outside imports took a natural key first; nothing was written.
+        conflict = "another change conflicted with this import; run it again"
+        raise ImportFailed([RowError(file, 0, "-", conflict)]) from None
     return report
+
+
+def _one_import_of_a_kind_at_a_time(importer: Importer) -> None:
+    # Two uploads of one kind at once would both see a key as new and insert it twice: the
+    # second waits for the first (PostgreSQL advisory lock, released at commit).
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(type(importer).__qualname__.encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def read_location(location: str) -> tuple[str, str]:
@@ -130,10 +145,19 @@ def decode_text(body: bytes, name: str) -> str:
         raise ImportFailed([RowError(name, line, "-", "not UTF-8 text")]) from None
 
 
+def header_of(text: str, *, file: str) -> list[str]:
+    """The header line's column names; an unreadable header is an error of line 1."""
+    try:
+        return [name.strip() for name in next(csv.reader(io.StringIO(text, newline="")), [])]
+    except csv.Error as error:
+        raise ImportFailed([RowError(file, 1, "-", f"not valid CSV: {error}")]) from None
+
+
 def read_csv(text: str, *, file: str, required: tuple[str, ...], known: tuple[str, ...] = ()) -> list[Row]:
     """Rows of a CSV file with a header line; unknown or missing columns are errors of line 1."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    header = header_of(text, file=file)
+    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=header)
+    next(reader, None)  # the header line itself
     errors = Errors(file)
     for column in required:
         if column not in header:

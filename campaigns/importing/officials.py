@@ -81,7 +81,7 @@ def read_officials(text: str, *, file: str) -> list[Row]:
     if looks_like_json(text, file):
         people = read_json_list(text, file=file)
         return [open_states_person_row(line, person) for line, person in enumerate(people, start=1)]
-    header = csv_header(text)
+    header = csv_header(text, file=file)
     if "ocd_person_id" in header:
         place_column = () if "ocd_jurisdiction_id" in header else ("ocd_division_id",)
         rows = read_csv(text, file=file, required=("ocd_person_id", "name", "role_type", *place_column))

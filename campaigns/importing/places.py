@@ -7,12 +7,10 @@ what kind of place it is ("Chatham township" → Chatham, township); a name with
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
-from campaigns.importing.engine import Errors, Report, Row, read_csv, upsert
+from campaigns.importing.engine import Errors, Report, Row, header_of, read_csv, upsert
 from campaigns.importing.place_matching import split_kind
 from campaigns.models import Place
 from campaigns.models.places import OCD_PLACE_ID, search_form
@@ -38,7 +36,7 @@ def read_place_rows(text: str, *, file: str) -> list[Row]:
 def check_header(text: str, *, file: str, columns: tuple[str, ...]) -> None:
     """Missing and unknown columns, both as errors of line 1 (read_csv lets unknown ones through
     when an importer has no optional columns)."""
-    header = [name.strip() for name in next(csv.reader(io.StringIO(text, newline="")), [])]
+    header = header_of(text, file=file)
     errors = Errors(file)
     for column in columns:
         if column not in header:

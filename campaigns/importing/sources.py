@@ -8,9 +8,7 @@ field as it is; an empty value clears it.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections import defaultdict
@@ -23,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models
 
-from campaigns.importing.engine import Errors, ImportFailed, Report, Row, RowError, read_csv, upsert
+from campaigns.importing.engine import Errors, ImportFailed, Report, Row, RowError, header_of, read_csv, upsert
 from campaigns.models import Campaign, DatePrecision, Source
 
 # --- Shared by the importers -------------------------------------------------------------------
@@ -53,8 +51,8 @@ def looks_like_json(text: str, file: str) -> bool:
     return urlsplit(file).path.lower().endswith(".json") or text.lstrip().startswith(("[", "{"))
 
 
-def csv_header(text: str) -> list[str]:
-    return [name.strip() for name in next(csv.reader(io.StringIO(text, newline="")), [])]
+def csv_header(text: str, *, file: str = "") -> list[str]:
+    return header_of(text, file=file)
 
 
 def read_json_list(text: str, *, file: str) -> list[Any]:
@@ -63,6 +61,8 @@ def read_json_list(text: str, *, file: str) -> list[Any]:
     except json.JSONDecodeError as error:
         reason = f"not valid JSON: {error.msg} (column {error.colno})"
         raise ImportFailed([RowError(file, error.lineno, "-", reason)]) from None
+    except (RecursionError, ValueError) as error:  # nesting too deep, a number too long
+        raise ImportFailed([RowError(file, 1, "-", f"not usable JSON: {type(error).__name__}")]) from None
     if not isinstance(data, list):
         raise ImportFailed([RowError(file, 1, "-", "expected a JSON list of objects")])
     return data

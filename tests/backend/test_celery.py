@@ -75,3 +75,7 @@ def test_it_schedules_the_session_purge_daily():
 
     assert entry["task"] == "accounts.tasks.purge_expired_sessions"
     assert entry["schedule"].hour == {3}
+
+
+def test_it_keeps_djangos_logging_and_its_redaction_in_workers():
+    assert app.conf.worker_hijack_root_logger is False

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
+from campaigns import tokens
 from campaigns.models import ApiToken, Campaign, Membership, Role
 from tests.campaigns.database import rows_containing
 from tests.conftest import sign_in_with_two_factors
@@ -337,3 +338,37 @@ def test_it_asks_for_credentials_without_a_header(ring):
     assert response.status_code == 401
     assert set(response.json()) == {"code", "detail"}
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_it_shows_a_token_only_its_own_campaign_at_its_own_role(alice, ring, other):
+    membership = Membership.objects.get(user=alice, campaign=ring)
+    _, secret = tokens.issue_token(membership=membership, name="ci", role=Role.VIEWER, actor=alice)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    me = client.get("/api/v1/organizer/me/").json()
+    campaigns = client.get("/api/v1/organizer/campaigns/").json()["results"]
+
+    assert me["memberships"] == [{"campaign": "ring", "role": "viewer"}]
+    assert me["is_operator"] is False
+    assert [(c["slug"], c["my_role"]) for c in campaigns] == [("ring", "viewer")]
+
+
+def test_it_keeps_a_token_on_its_member_in_the_admin(client, alice, ring, user_factory):
+    alice.is_staff = True
+    alice.save()
+    bob = user_factory("bob@example.org")
+    bobs = Membership.objects.create(user=bob, campaign=ring, role=Role.EDITOR)
+    token, _ = tokens.issue_token(
+        membership=Membership.objects.get(user=alice, campaign=ring), name="ci", role=Role.OWNER, actor=alice
+    )
+    tokens.revoke_token(token=token, actor=alice, via="test")
+    sign_in_with_two_factors(client, alice)
+
+    client.post(
+        f"/admin/campaigns/apitoken/{token.pk}/change/",
+        {"name": "renamed", "membership": bobs.pk, "role": "owner", "revoked_at_0": "", "revoked_at_1": ""},
+    )
+
+    token.refresh_from_db()
+    assert token.membership.user == alice
+    assert token.revoked_at is not None

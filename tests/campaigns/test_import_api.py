@@ -90,3 +90,19 @@ def test_it_keeps_imports_from_viewers(client, alice):
 
     assert upload(client, GOOD).status_code == 403
     assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("huge-header.csv", b'"' + b"a" * 200_000 + b'"\n'),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000),
+        ("long-number.json", b"9" * 5000),
+    ],
+)
+def test_it_answers_a_hostile_file_with_a_400_not_a_crash(editor_client, name, content):
+    response = editor_client.post(URL, {"file": SimpleUploadedFile(name, content)})
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["file"][0].startswith(f"{name}:1: -: not ")
+    assert not Source.objects.exists()

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import smtplib
 import threading
 import time
 from typing import Any
@@ -535,3 +536,25 @@ def test_it_audits_a_revocation(link, owner, alice):
     assert event.target_id == str(invitation.pk)
     assert list(event.changes) == ["revoked_at"]
     assert event.changes["revoked_at"][0] == ""
+
+
+class _BrokenMailServer:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("the mail server went away")
+
+
+def test_it_keeps_a_saved_invitation_when_the_mail_server_is_down(owner, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}._BrokenMailServer"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.post(
+            "/api/v1/organizer/campaigns/ring/invitations/",
+            {"email": "bob@example.org", "role": "editor"},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 201
+    assert Invitation.objects.get().status == "open"  # listed for the owner, who can send it again

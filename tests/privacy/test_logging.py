@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 
-from privacy.logging import RedactPersonalData
+from privacy.logging import RedactPersonalData, redact
 
 
 @pytest.fixture
@@ -76,3 +76,12 @@ def test_it_drops_arguments_it_cannot_format(log: tuple[logging.Logger, StringIO
     logger.info("only one %s", "alice@example.org", "extra")
 
     assert stream.getvalue() == "only one %s\n"
+
+
+def test_it_masks_invitation_links_and_api_tokens():
+    secret = "inv_" + "Ab3-_" * 8
+    token = "th_" + "Zx9_-" * 8
+
+    masked = redact(f"Bad Request: /invitations/{secret}/ with Bearer {token}")
+
+    assert masked == "Bad Request: /invitations/inv_[secret]/ with Bearer th_[secret]"

@@ -28,12 +28,14 @@ class MeView(APIView):
     @extend_schema(responses=s.MeSerializer)
     def get(self, request: Request) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        rows = Membership.objects.filter(user=user).select_related("campaign").order_by("campaign__slug")
-        data = {
-            "email": user.email,
-            "is_operator": user.is_superuser,
-            "memberships": [{"campaign": m.campaign.slug, "role": m.role} for m in rows],
-        }
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None:
+            # A token knows its one campaign, at its own role: nothing of the user's other ones.
+            memberships = [{"campaign": token.membership.campaign.slug, "role": token.effective_role.value}]
+        else:
+            rows = Membership.objects.filter(user=user).select_related("campaign").order_by("campaign__slug")
+            memberships = [{"campaign": m.campaign.slug, "role": m.role} for m in rows]
+        data = {"email": user.email, "is_operator": user.is_superuser and token is None, "memberships": memberships}
         return Response(s.MeSerializer(data).data)
 
 
@@ -59,6 +61,9 @@ class CampaignViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return Campaign.objects.all() if user.is_superuser else Campaign.objects.filter(memberships__user=user)
 
     def get_serializer_context(self) -> dict[str, Any]:
+        if isinstance(self.request.auth, ApiToken):
+            token = self.request.auth
+            return {**super().get_serializer_context(), "roles": {token.membership.campaign_id: token.effective_role}}
         user: User = self.request.user  # type: ignore[assignment]
         roles = dict(Membership.objects.filter(user=user).values_list("campaign_id", "role"))
         return {**super().get_serializer_context(), "roles": roles}
@@ -133,7 +138,7 @@ class MemberViewSet(CampaignScopedViewSet, mixins.ListModelMixin):
             via=access.via,
             model=Membership,
             campaign_id=access.campaign.pk,
-            filters=dict(request.query_params),
+            filters={"parameters": sorted(request.query_params)},  # names only: values may be anything
             row_count=len(response.data["results"]),
         )
         return response
