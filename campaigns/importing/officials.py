@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from campaigns.importing.engine import Errors, Report, Row, read_csv, upsert
+from campaigns.importing.engine import Errors, Report, Row, read_csv
 from campaigns.importing.place_matching import PlaceIndex
 from campaigns.importing.sources import (
     Cells,
@@ -31,7 +31,7 @@ from campaigns.importing.sources import (
     looks_like_json,
     one_match,
     read_json_list,
-    save_all,
+    save_planned,
 )
 from campaigns.models import Campaign, Official, Place
 
@@ -220,16 +220,7 @@ class OfficialImporter:
         check_repeats((plan.cells, plan.found.pk if plan.found else plan.key, *_key_column(plan)) for plan in planned)
         errors.raise_if_any()
         report = Report(notes=[plan.note for plan in planned if plan.note])
-        save_all(
-            upsert(
-                existing={plan.key: plan.found} if plan.found else {},
-                key=plan.key,
-                values=plan.values,
-                create=lambda values: Official(campaign=self.campaign, **values),
-                report=report,
-            )
-            for plan in planned
-        )
+        save_planned(planned, create=lambda values: Official(campaign=self.campaign, **values), report=report)
         return report
 
     def _plan(

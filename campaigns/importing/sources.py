@@ -233,6 +233,20 @@ def save_all(rows: Iterable[tuple[models.Model, bool]]) -> None:
             row.save()
 
 
+def save_planned(planned: Iterable[Any], *, create: Callable[[dict[str, Any]], models.Model], report: Report) -> None:
+    """Upsert each planned row (its `key`, `values` and the existing row `found`, if any), saving what changed."""
+    save_all(
+        upsert(
+            existing={plan.key: plan.found} if plan.found else {},
+            key=plan.key,
+            values=plan.values,
+            create=create,
+            report=report,
+        )
+        for plan in planned
+    )
+
+
 # --- Sources ---------------------------------------------------------------------------------
 
 SOURCE_COLUMNS = (
@@ -293,16 +307,7 @@ class SourceImporter:
         )
         errors.raise_if_any()
         report = Report()
-        save_all(
-            upsert(
-                existing={plan.key: plan.found} if plan.found else {},
-                key=plan.key,
-                values=plan.values,
-                create=lambda values: Source(campaign=self.campaign, **values),
-                report=report,
-            )
-            for plan in planned
-        )
+        save_planned(planned, create=lambda values: Source(campaign=self.campaign, **values), report=report)
         return report
 
     def _plan(self, cells: Cells, existing: dict[Hashable, list[Source]]) -> _PlannedSource | None:
