@@ -45,11 +45,10 @@ def record_write(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_label=_label(actor),
-        via=via,
-        action=action,
+    return _event(
+        actor,
+        via,
+        action,
         target_type=ContentType.objects.get_for_model(instance),
         target_id=str(instance.pk),
         target_label=_target_label(instance),
@@ -67,11 +66,10 @@ def record_bulk_write(
     details: dict[str, Any],
 ) -> AuditEvent:
     """One event for a bulk import (what file, how many rows created and changed), not one per row."""
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_label=_label(actor),
-        via=via,
-        action=AuditEvent.Action.UPDATE,
+    return _event(
+        actor,
+        via,
+        AuditEvent.Action.UPDATE,
         target_type=ContentType.objects.get_for_model(model),
         campaign_id=campaign_id,
         details={"import": details},
@@ -89,11 +87,10 @@ def record_personal_data_read(
     export: bool = False,
 ) -> AuditEvent:
     action = AuditEvent.Action.EXPORT_PERSONAL_DATA if export else AuditEvent.Action.READ_PERSONAL_DATA
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_label=_label(actor),
-        via=via,
-        action=action,
+    return _event(
+        actor,
+        via,
+        action,
         target_type=ContentType.objects.get_for_model(model),
         campaign_id=campaign_id,
         details={"filters": filters},
@@ -103,15 +100,18 @@ def record_personal_data_read(
 
 def record_security_event(*, actor: User | None, via: str, event: str, details: dict[str, Any]) -> AuditEvent:
     logger.info("security event %s for user %s via %s", event, actor.pk if actor else None, via)
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_label=_label(actor),
-        via=via,
-        action=AuditEvent.Action.SECURITY,
+    return _event(
+        actor,
+        via,
+        AuditEvent.Action.SECURITY,
         target_type=ContentType.objects.get_for_model(User) if actor else None,
         target_id=str(actor.pk) if actor else "",
         details={"event": event, **details},
     )
+
+
+def _event(actor: User | None, via: str, action: str, **fields: Any) -> AuditEvent:
+    return AuditEvent.objects.create(actor=actor, actor_label=_label(actor), via=via, action=action, **fields)
 
 
 def _redacted_fields(model: type[models.Model]) -> frozenset[str]:
