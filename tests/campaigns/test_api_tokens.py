@@ -49,6 +49,7 @@ def bearer(secret: str) -> Client:
 # Issuing
 
 
+@pytest.mark.postgres  # scans every row's text with PostgreSQL's row-to-text cast
 def test_it_shows_the_secret_once_and_stores_only_a_digest(owner, issue):
     issued = issue("editor", "newsletter sync")
     secret = issued["token"]

@@ -350,6 +350,7 @@ def test_an_unknown_campaign_is_a_command_error(tmp_path):
         run(write(tmp_path, GOOD))
 
 
+@pytest.mark.postgres  # SQLite batches bulk inserts differently
 def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path, library):
     def agencies(count: int) -> str:
         return rows(

@@ -121,6 +121,7 @@ def test_it_names_the_field_of_a_bad_invitation(send, mailoutbox, body, field, o
     assert not Invitation.objects.exists()
 
 
+@pytest.mark.postgres  # scans every row's text with PostgreSQL's row-to-text cast
 def test_it_keeps_the_secret_out_of_the_database_and_the_api(send, mailoutbox, owner):
     response, path = send()
     secret = secret_of(path)

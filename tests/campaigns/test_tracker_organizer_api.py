@@ -641,6 +641,7 @@ def test_it_renders_every_tracker_admin_page_for_the_operator(operator, rows, mo
         assert client.get(f"/admin/campaigns/{model}/{page}").status_code == 200, page
 
 
+@pytest.mark.postgres
 def test_it_audits_an_official_changed_in_the_admin_without_contact_details(staff_editor, rows, ring):
     official = rows["official"]
     form = {

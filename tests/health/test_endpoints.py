@@ -93,6 +93,7 @@ def test_it_names_a_black_holed_broker_within_two_seconds(
     assert NO_STORE in response["Cache-Control"]
 
 
+@pytest.mark.postgres  # patches the database server's host and port
 @pytest.mark.django_db(transaction=True)
 def test_it_names_a_black_holed_database_within_two_seconds(
     client: Client, settings: Settings, black_hole: int
@@ -107,6 +108,7 @@ def test_it_names_a_black_holed_database_within_two_seconds(
     assert response.json() == {"status": "unavailable", "checks": {"database": "timeout after 1.5s", "broker": "ok"}}
 
 
+@pytest.mark.postgres  # patches the database server's host and port
 @pytest.mark.django_db(transaction=True)
 def test_it_leaves_no_broken_connection_behind_after_a_database_failure(
     client: Client, settings: Settings, black_hole: int
@@ -139,6 +141,7 @@ def test_it_fails_fast_on_a_refused_broker(client: Client, settings: Settings, c
     assert checks["broker"].startswith("failed: ")
 
 
+@pytest.mark.postgres  # patches the database server's host and port
 @pytest.mark.django_db(transaction=True)
 def test_it_fails_fast_on_a_refused_database(client: Client, settings: Settings, closed_port: int) -> None:
     use_broker(settings, REAL_BROKER)
