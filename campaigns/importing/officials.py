@@ -19,9 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from campaigns.importing.engine import Errors, Report, Row, read_csv
-from campaigns.importing.place_matching import PlaceIndex
-from campaigns.importing.sources import (
+from campaigns.importing.cells import (
     Cells,
     TranslatedRow,
     check_repeats,
@@ -33,7 +31,9 @@ from campaigns.importing.sources import (
     read_json_list,
     save_planned,
 )
-from campaigns.models import Campaign, Official, Place
+from campaigns.importing.engine import Errors, Report, Row, read_csv
+from campaigns.importing.place_matching import PlaceIndex
+from campaigns.models import Campaign, Official, Place, places
 
 OFFICIAL_COLUMNS = (
     "name",
@@ -69,7 +69,7 @@ OPEN_STATES_COLUMNS = {
     "role_start_date": "term_start",
     "role_end_date": "term_end",
 }
-US_STATE = re.compile(r"^[A-Z]{2}$")
+US_STATE = re.compile(places.US_STATE.regex)
 OPEN_STATES_OFFICES = {
     "mayor": Official.Office.MAYOR,
     "councilmember": Official.Office.COUNCIL_MEMBER,
