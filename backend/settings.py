@@ -253,6 +253,12 @@ CELERY_TASK_DEFAULT_QUEUE = "transactional"
 # (mailings, letters, sweeps), heavy (PDFs, imports, exports). A test fails on a task left out.
 CELERY_TASK_ROUTES = {
     "accounts.tasks.purge_expired_sessions": {"queue": "bulk"},
+    "emails.tasks.deliver_transactional": {"queue": "transactional"},
+    "emails.tasks.deliver_bulk": {"queue": "bulk"},
+    # The sweep is light and is what rescues transactional mail: never behind a bulk backlog.
+    "emails.tasks.sweep_outbox": {"queue": "transactional"},
+    "emails.tasks.release_bulk_sends": {"queue": "bulk"},
+    "emails.tasks.purge_message_bodies": {"queue": "bulk"},
 }
 CELERY_TASK_QUEUES_NAMES = ("transactional", "bulk", "heavy")
 CELERY_TASK_CREATE_MISSING_QUEUES = False
@@ -260,6 +266,8 @@ CELERY_TASK_CREATE_MISSING_QUEUES = False
 # tasks are found by beat's sweeps, not by waiting this out.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens after commit in requests: with the broker down, give up fast; beat sweeps the outbox.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The longest countdown/ETA allowed on the broker; longer waits are database state swept by beat.
 TOWNHALL_MAX_BROKER_DELAY_SECONDS = 300
@@ -269,6 +277,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(minute="17", hour="3"),
     },
+    "sweep-outbox": {"task": "emails.tasks.sweep_outbox", "schedule": 60.0},
+    "release-bulk-sends": {"task": "emails.tasks.release_bulk_sends", "schedule": 10.0},
+    # https://crontab.guru/#41_3_*_*_*
+    "purge-message-bodies": {"task": "emails.tasks.purge_message_bodies", "schedule": crontab(minute="41", hour="3")},
 }
 
 # --- E-mail: .eml files under var/mail/ unless EMAIL_URL or an anymail provider is set.
@@ -286,6 +298,18 @@ if ANYMAIL_PROVIDER:
         f"{ANYMAIL_PROVIDER.upper()}_API_KEY": envkit.secret(env, "ANYMAIL_API_KEY"),
         "WEBHOOK_SECRET": envkit.secret(env, "ANYMAIL_WEBHOOK_SECRET"),
     }
+
+# --- The e-mail pipeline (emails/): outbox, retries, bulk rates, retention.
+EMAIL_BATCH_SIZE = 100  # messages per delivery task: one SMTP connection carries the batch
+EMAIL_BULK_RATE_PER_MINUTE = env.int("EMAIL_BULK_RATE_PER_MINUTE", default=600)
+EMAIL_BULK_RELEASE_SECONDS = 10  # beat's release tick; keep in step with CELERY_BEAT_SCHEDULE
+EMAIL_UNCONFIRMED_DAILY_LIMIT = env.int("EMAIL_UNCONFIRMED_DAILY_LIMIT", default=3)
+EMAIL_MAX_ATTEMPTS = 7
+EMAIL_RETRY_DELAYS_SECONDS = [60, 300, 900, 3600, 10800, 21600]
+EMAIL_REPUBLISH_AFTER_SECONDS = 120  # a queued message unsent this long is published again by the sweep
+EMAIL_IN_DOUBT_AFTER_SECONDS = 600  # longer than CELERY_TASK_TIME_LIMIT: only a dead worker leaves one this old
+EMAIL_SWEEP_LIMIT = 5000
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
 
 # --- Files
 STATIC_URL = "/static/"

@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from web.api_docs import RedocView, SwaggerView
+from web.unsubscribe import unsubscribe_page
 
 # The admin signs in through allauth, so its login also asks for the second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -32,6 +33,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Named at the root: the e-mail pipeline builds these links without knowing the web layer.
+    path("email/unsubscribe/<str:token>/", unsubscribe_page, name="unsubscribe"),
     path("", include("web.urls")),
 ]
 

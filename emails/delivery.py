@@ -1,0 +1,131 @@
+"""Delivers queued messages: claim each one just before it is handed to the mail server, send once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import F, Q
+from django.utils import timezone
+
+from emails import kinds
+from emails.failures import Failure, classify
+from emails.models import EVERY_LIST, BulkSend, OutboundMessage, Status, Suppression, Unsubscribe, history
+
+logger = logging.getLogger(__name__)
+
+
+def deliver(ids: Sequence[int]) -> None:
+    """Sends the deliverable messages among `ids` over one connection; a task may run this twice."""
+    now = timezone.now()
+    due = Q(status=Status.QUEUED) | Q(status=Status.RETRY, next_attempt_at__lte=now + dt.timedelta(seconds=1))
+    messages = list(OutboundMessage.objects.filter(due, pk__in=ids).select_related("bulk").order_by("pk"))
+    if not messages:
+        return
+    suppressed, unsubscribed = _blocked(messages)
+    connection: BaseEmailBackend | None = None
+    try:
+        for message in messages:
+            if not _still_wanted(message, suppressed, unsubscribed):
+                continue
+            if connection is None:
+                connection = get_connection()
+                connection.open()
+            if not _claim(message):
+                continue  # another worker has it
+            failure = _send(connection, message)
+            if failure is not None and failure.connection_lost:
+                break  # the rest stay queued for the sweep
+    except OSError as error:
+        logger.warning("mail server unreachable (%s); the outbox sweep will retry", type(error).__name__)
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def email_for(message: OutboundMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=message.from_email,
+        to=[message.to_address],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        # The same Message-ID on a resend lets the receiving side recognize a duplicate.
+        headers={"Message-ID": message.message_id, **message.headers},
+    )
+    email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def _blocked(messages: list[OutboundMessage]) -> tuple[set[str], set[tuple[str, str]]]:
+    hashes = {message.to_hash for message in messages}
+    suppressed = set(Suppression.objects.filter(address_hash__in=hashes).values_list("address_hash", flat=True))
+    unsubscribed = set(Unsubscribe.objects.filter(address_hash__in=hashes).values_list("address_hash", "list_key"))
+    return suppressed, unsubscribed
+
+
+def _still_wanted(message: OutboundMessage, suppressed: set[str], unsubscribed: set[tuple[str, str]]) -> bool:
+    """Decided at the last moment, so a bounce or unsubscribe that came in meanwhile is honoured."""
+    if message.bulk is not None and message.bulk.state != BulkSend.State.RUNNING:
+        return False  # paused: stays queued until resumed; cancelling marks it itself
+    if message.to_hash in suppressed and not kinds.get(message.kind).to_officials:
+        _finish(message, Status.SUPPRESSED, "the address bounced or complained before")
+        return False
+    if message.list_key and {(message.to_hash, message.list_key), (message.to_hash, EVERY_LIST)} & unsubscribed:
+        _finish(message, Status.UNSUBSCRIBED, f"unsubscribed from {message.list_key}")
+        return False
+    return True
+
+
+def _claim(message: OutboundMessage) -> bool:
+    # A conditional update: of two workers holding the same id, exactly one moves it to SENDING.
+    claimed = OutboundMessage.objects.filter(pk=message.pk, status=message.status, attempts=message.attempts).update(
+        status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    message.attempts += 1
+    return claimed == 1
+
+
+def _send(connection: BaseEmailBackend, message: OutboundMessage) -> Failure | None:
+    email = email_for(message)
+    try:
+        connection.send_messages([email])
+    except Exception as error:  # every backend raises its own family; classify() sorts them
+        failure = classify(error)
+        _record_failure(message, failure)
+        return failure
+    status = getattr(email, "anymail_status", None)
+    provider_id = (status.message_id if status is not None else None) or message.message_id
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), provider_id=str(provider_id)[:255], last_error=""
+    )
+    history(message, Status.SENT, f"provider id {provider_id}")
+    return None
+
+
+def _record_failure(message: OutboundMessage, failure: Failure) -> None:
+    if failure.permanent or message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        reason = failure.reason if failure.permanent else f"gave up after {message.attempts} attempts: {failure.reason}"
+        _finish(message, Status.FAILED, reason, claimed=True)
+        return
+    delay = retry_delay(message.attempts)
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.RETRY, next_attempt_at=timezone.now() + delay, last_error=failure.reason
+    )
+    history(message, Status.RETRY, f"attempt {message.attempts} failed, next in {delay}: {failure.reason}")
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1 min, 5 min, 15 min, 1 h, 3 h, 6 h…: long waits live in the row, never on the broker."""
+    steps = settings.EMAIL_RETRY_DELAYS_SECONDS
+    return dt.timedelta(seconds=steps[min(attempts, len(steps)) - 1])
+
+
+def _finish(message: OutboundMessage, status: Status, reason: str, *, claimed: bool = False) -> None:
+    current = Status.SENDING if claimed else message.status
+    OutboundMessage.objects.filter(pk=message.pk, status=current).update(status=status, last_error=reason)
+    history(message, status, reason)
