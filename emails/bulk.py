@@ -99,7 +99,7 @@ def release(bulk_id: int) -> int:
             return 0
         # The first release sends a tick's worth at once; a long gap (beat down) never bursts past a minute's worth.
         since = bulk.released_at or now - dt.timedelta(seconds=settings.EMAIL_BULK_RELEASE_SECONDS)
-        elapsed = min((now - since).total_seconds(), 60.0)
+        elapsed = min(max((now - since).total_seconds(), 0.0), 60.0)
         allowance = int(bulk.rate_per_minute * elapsed / 60)
         ids: list[int] = []
         if allowance:
