@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import translation
 
+from accounts import mail_kinds
 from accounts.audit import record_security_event
 from accounts.models import User
+from emails import outbox
 from privacy import crypto
 
 logger = logging.getLogger(__name__)
@@ -33,6 +38,22 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         user = _user_named(credentials)
         logger.warning("failed organizer login for user %s", user.pk if user else "unknown")
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every allauth e-mail leaves through the outbox, as one of the kinds in accounts/mail_kinds.py."""
+        mail = mail_kinds.mail_for(template_prefix)
+        ctx = {"email": email, "current_site": mail_kinds.mail_site(), **context}
+        ctx[mail_kinds.PREFIX_VARIABLE] = mail.templates
+        outbox.send(
+            mail.kind_name,
+            to=email,
+            context=ctx,
+            language=_active_language(),
+            # allauth gives nothing to key on: each call is a new request (a fresh reset link or
+            # code), and it never calls twice for one. Retries happen on the outbox row, not here.
+            key=f"allauth:{uuid.uuid4().hex}",
+            from_email=self.get_from_email(),
+        )
+
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     """Keeps TOTP secrets and recovery-code seeds encrypted at rest (allauth stores them plain)."""
@@ -42,6 +63,15 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
 
     def decrypt(self, encrypted_text: str) -> str:
         return crypto.decrypt(encrypted_text, context=TOTP_CONTEXT)
+
+
+def _active_language() -> str:
+    # The request's language (LocaleMiddleware); outside a request, the site's default.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(language)
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
 
 
 def _user_named(credentials: dict[str, Any]) -> User | None:

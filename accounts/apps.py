@@ -11,3 +11,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import receivers  # noqa: F401  (connects the signal receivers)
+        from accounts.mail_kinds import register_kinds
+
+        register_kinds()

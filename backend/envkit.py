@@ -70,3 +70,25 @@ def anymail_backend(provider: str) -> str:
     if not provider.replace("_", "").isalnum():
         raise ImproperlyConfigured(f"ANYMAIL_PROVIDER: {provider!r} is not a provider name.")
     return f"anymail.backends.{provider.lower()}.EmailBackend"
+
+
+# The anymail setting that holds each signing provider's webhook key (see anymail/webhooks/).
+_ANYMAIL_SIGNING_SETTINGS = {
+    "mailersend": "MAILERSEND_SIGNING_SECRET",
+    "mailgun": "MAILGUN_WEBHOOK_SIGNING_KEY",
+    "mailtrap": "MAILTRAP_SIGNING_SECRET",
+    "mandrill": "MANDRILL_WEBHOOK_KEY",
+    "postal": "POSTAL_WEBHOOK_KEY",
+    "resend": "RESEND_SIGNING_SECRET",
+    "sendgrid": "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+}
+
+
+def anymail_signing_setting(provider: str) -> str:
+    try:
+        return _ANYMAIL_SIGNING_SETTINGS[provider.lower()]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"ANYMAIL_WEBHOOK_SIGNING_KEY: {provider} does not sign its webhooks; the basic-auth"
+            " ANYMAIL_WEBHOOK_SECRET is what protects them."
+        ) from None

@@ -352,10 +352,27 @@ class PartnershipAdmin(CampaignScopedAdmin):
     inlines = (PartnershipCitationInline,)
 
 
+class MailProblemFilter(admin.SimpleListFilter):
+    title = "mail problem"
+    parameter_name = "mail_problem"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Reported"), ("no", "None")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.exclude(mail_problem="")
+        if self.value() == "no":
+            return queryset.filter(mail_problem="")
+        return queryset
+
+
 @admin.register(Official)
 class OfficialAdmin(CampaignScopedAdmin):
-    list_display = ("name", "office", "place", "campaign", "is_active")
-    list_filter = ("office", "is_active")
+    list_display = ("name", "office", "place", "campaign", "is_active", "mail_problem")
+    list_filter = ("office", "is_active", MailProblemFilter)
+    # Reported by the mail provider (campaigns.receivers), never set by hand.
+    readonly_fields = ("mail_problem", "mail_problem_at")
     list_select_related = ("place", "campaign")
     search_fields = ("name", "place__name")
     raw_id_fields = ("place",)

@@ -11,5 +11,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.mail_kinds import register_kinds
+        from campaigns.receivers import flag_officials
+        from emails.signals import address_rejected
 
         register_kinds()
+        address_rejected.connect(flag_officials, dispatch_uid="campaigns.receivers.flag_officials")

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from accounts import audit
 from accounts.models import AuditEvent, User
-from campaigns.mail_kinds import INVITATION_MAIL
+from campaigns.mail_kinds import INVITATION_MAIL, ROLE_IN_SENTENCE
 from campaigns.models import Campaign, Invitation, Membership, Role
 from campaigns.models.invitations import INVITATION_LIFETIME
 from campaigns.models.secrets import digest_of, new_secret
@@ -140,7 +140,7 @@ def _claim(invitation: Invitation, user: User) -> None:
 def _send_invitation(invitation: Invitation, secret: str) -> None:
     context = {
         "campaign": invitation.campaign,
-        "role_label": Role(invitation.role).label.lower(),
+        "role_label": ROLE_IN_SENTENCE[invitation.role],
         "link": invitation_link(secret),
         "expires_at": invitation.expires_at,
     }

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
+from privacy.logging import redact
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -17,7 +19,8 @@ class Failure:
 
 
 def classify(error: Exception) -> Failure:
-    reason = f"{type(error).__name__}: {error}"[:1000]
+    # Servers quote the refused address back: the reason is stored in clear, so it names none.
+    reason = redact(f"{type(error).__name__}: {error}")[:1000]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return Failure(permanent=all(code >= 500 for code in codes), reason=reason)

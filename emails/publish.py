@@ -36,8 +36,11 @@ def publish_after_commit(message_id: int, stream: str) -> None:
     # keeps on_commit callbacks in run_on_commit as (savepoint ids, callback, robust).
     if batch is None or batch.flushed or not any(entry[1] == batch.flush for entry in connection.run_on_commit):
         batch = _local.batch = _Batch()
+        # The id goes in first: outside a transaction (autocommit) on_commit runs the flush at once.
+        batch.ids[stream].append(message_id)
         # robust: a broker that is down must not fail the caller's committed work; beat sweeps.
         transaction.on_commit(batch.flush, robust=True)
+        return
     batch.ids[stream].append(message_id)
 
 

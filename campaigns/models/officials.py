@@ -44,6 +44,10 @@ class Official(models.Model):
     is_active = models.BooleanField(default=True)
     # A stable id from the list the official was imported from (an Open States ocd-person id).
     external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # Set when mail to the address hard-bounced or was reported as spam. Letters still go out (they
+    # are the point of a campaign); organizers see the flag and look for a better address.
+    mail_problem = models.CharField(max_length=100, blank=True, help_text="e.g. hard bounce, spam complaint")
+    mail_problem_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

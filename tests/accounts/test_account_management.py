@@ -12,13 +12,19 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
-from tests.accounts.flows import PASSWORD, sign_in, sign_in_with_password
+from tests.accounts.flows import PASSWORD, CommittingClient, sign_in, sign_in_with_password
 from tests.conftest import sign_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a brand new passphrase"
 ME = "/api/v1/organizer/me/"
+
+
+@pytest.fixture
+def client() -> Client:
+    # Account mail goes through the outbox and is delivered after the request's commit.
+    return CommittingClient()
 
 
 def link_in(mail: Any, path: str) -> str:

@@ -23,6 +23,8 @@ SWITCHES = (
     "EMAIL_URL",
     "ANYMAIL_PROVIDER",
     "ANYMAIL_API_KEY",
+    "ANYMAIL_WEBHOOK_SECRET",
+    "ANYMAIL_WEBHOOK_SIGNING_KEY",
     "TRUSTED_PROXY_COUNT",
     "ALLOWED_HOSTS",
     "MEDIA_ROOT",
@@ -160,6 +162,28 @@ def test_it_sends_mail_through_an_anymail_provider(load):
 
     assert settings["EMAIL_BACKEND"] == "anymail.backends.postmark.EmailBackend"
     assert settings["ANYMAIL"]["POSTMARK_API_KEY"] == "token"
+
+
+def test_it_checks_the_providers_webhooks_with_the_secret_and_signing_key(load):
+    settings = load(
+        **production(ANYMAIL_PROVIDER="mailgun", ANYMAIL_WEBHOOK_SECRET="mg:pw", ANYMAIL_WEBHOOK_SIGNING_KEY="sk")
+    )
+
+    assert settings["ANYMAIL"]["WEBHOOK_SECRET"] == "mg:pw"
+    assert settings["ANYMAIL"]["MAILGUN_WEBHOOK_SIGNING_KEY"] == "sk"
+
+
+def test_it_makes_the_webhooks_refuse_everyone_until_a_secret_is_set(load):
+    first, second = load(**production()), load(**production())
+
+    # A random secret per process: no request can carry it.
+    assert len(first["ANYMAIL"]["WEBHOOK_SECRET"]) >= 32
+    assert first["ANYMAIL"]["WEBHOOK_SECRET"] != second["ANYMAIL"]["WEBHOOK_SECRET"]
+
+
+def test_it_refuses_a_signing_key_for_a_provider_that_does_not_sign(load):
+    with pytest.raises(ImproperlyConfigured, match="ANYMAIL_WEBHOOK_SIGNING_KEY"):
+        load(**production(ANYMAIL_PROVIDER="postmark", ANYMAIL_WEBHOOK_SIGNING_KEY="sk"))
 
 
 def test_it_refuses_a_made_up_provider_name(load):

@@ -323,13 +323,21 @@ class OfficialSerializer(CheckedModelSerializer[Official]):
             "term_end",
             "is_active",
             "external_id",
+            "mail_problem",
+            "mail_problem_at",
             "created",
             "updated",
         )
-        read_only_fields: Any = ("external_id", "created", "updated")
+        # The mail problem is reported by the mail provider, never set by hand.
+        read_only_fields: Any = ("external_id", "mail_problem", "mail_problem_at", "created", "updated")
         extra_kwargs: Any = {
             "email": {"help_text": "For letters; never public. Shown to editors and owners only."},
             "phone": {"help_text": "Shown to editors and owners only."},
+            "mail_problem": {
+                "help_text": "Why mail to the address fails (`hard bounce`, `spam complaint`); empty when none"
+                " was reported. Letters are still sent: find a better address."
+            },
+            "mail_problem_at": {"help_text": "When the mail provider reported the problem."},
         }
 
     def check_row(self, row: Official) -> None:
