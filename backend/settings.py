@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "privacy",
     "accounts",
     "emails",
+    "supporters",
     "health",
     "campaigns",
     "web",
@@ -259,6 +260,7 @@ CELERY_TASK_ROUTES = {
     "emails.tasks.sweep_outbox": {"queue": "transactional"},
     "emails.tasks.release_bulk_sends": {"queue": "bulk"},
     "emails.tasks.purge_message_bodies": {"queue": "bulk"},
+    "privacy.tasks.purge_expired_personal_data": {"queue": "bulk"},
 }
 CELERY_TASK_QUEUES_NAMES = ("transactional", "bulk", "heavy")
 CELERY_TASK_CREATE_MISSING_QUEUES = False
@@ -281,6 +283,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "release-bulk-sends": {"task": "emails.tasks.release_bulk_sends", "schedule": 10.0},
     # https://crontab.guru/#41_3_*_*_*
     "purge-message-bodies": {"task": "emails.tasks.purge_message_bodies", "schedule": crontab(minute="41", hour="3")},
+    # https://crontab.guru/#53_3_*_*_*
+    "purge-expired-personal-data": {
+        "task": "privacy.tasks.purge_expired_personal_data",
+        "schedule": crontab(minute="53", hour="3"),
+    },
 }
 
 # --- E-mail: .eml files under var/mail/ unless EMAIL_URL or an anymail provider is set.
@@ -292,12 +299,18 @@ EMAIL_TIMEOUT = 10
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 ANYMAIL_PROVIDER = env.str("ANYMAIL_PROVIDER", default="")
+# The tracking webhooks (/email/anymail/) check this basic-auth secret on every post. Without one,
+# anymail would accept anyone's posts, and a forged bounce would silence a supporter: a random
+# secret nobody knows makes them refuse everything until one is configured.
+ANYMAIL: dict[str, str] = {
+    "WEBHOOK_SECRET": envkit.secret(env, "ANYMAIL_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+}
 if ANYMAIL_PROVIDER:
     EMAIL_BACKEND = envkit.anymail_backend(ANYMAIL_PROVIDER)
-    ANYMAIL = {
-        f"{ANYMAIL_PROVIDER.upper()}_API_KEY": envkit.secret(env, "ANYMAIL_API_KEY"),
-        "WEBHOOK_SECRET": envkit.secret(env, "ANYMAIL_WEBHOOK_SECRET"),
-    }
+    ANYMAIL[f"{ANYMAIL_PROVIDER.upper()}_API_KEY"] = envkit.secret(env, "ANYMAIL_API_KEY")
+    # Providers that sign their webhooks (Mailgun's HMAC) are checked against this key as well.
+    if _signing_key := envkit.secret(env, "ANYMAIL_WEBHOOK_SIGNING_KEY"):
+        ANYMAIL[envkit.anymail_signing_setting(ANYMAIL_PROVIDER)] = _signing_key
 
 # --- The e-mail pipeline (emails/): outbox, retries, bulk rates, retention.
 EMAIL_BATCH_SIZE = 100  # messages per delivery task: one SMTP connection carries the batch
@@ -310,6 +323,14 @@ EMAIL_REPUBLISH_AFTER_SECONDS = 120  # a queued message unsent this long is publ
 EMAIL_IN_DOUBT_AFTER_SECONDS = 600  # longer than CELERY_TASK_TIME_LIMIT: only a dead worker leaves one this old
 EMAIL_SWEEP_LIMIT = 5000
 EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
+
+# --- Supporters and their data rights (supporters/, privacy/): retention, request limits.
+# Longer than a confirmation link lives (7 days), so no link outlives what it confirms.
+SUPPORTER_UNCONFIRMED_RETENTION_DAYS = env.int("SUPPORTER_UNCONFIRMED_RETENTION_DAYS", default=14)
+if SUPPORTER_UNCONFIRMED_RETENTION_DAYS < 7:
+    raise ImproperlyConfigured("SUPPORTER_UNCONFIRMED_RETENTION_DAYS must be at least 7 (a confirmation link's life).")
+IP_HASH_RETENTION_DAYS = 30
+MY_DATA_REQUESTS_PER_IP = "10/hour"  # "my data" mail asked for by one client address (page and API)
 
 # --- Files
 STATIC_URL = "/static/"

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from web import supporter_links
 from web.api_docs import RedocView, SwaggerView
 from web.unsubscribe import unsubscribe_page
 
@@ -16,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 api_v1 = [
     path("", include("campaigns.api.urls")),
     path("organizer/", include("campaigns.api.organizer.urls")),
+    path("", include("supporters.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +37,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Named at the root: the e-mail pipeline builds these links without knowing the web layer.
     path("email/unsubscribe/<str:token>/", unsubscribe_page, name="unsubscribe"),
+    path("confirm/<str:token>/", supporter_links.confirm_page, name="supporter-confirm"),
+    path("my-data/export/<str:token>/", supporter_links.export_download, name="my-data-export"),
+    path("my-data/erase/<str:token>/", supporter_links.erase_page, name="my-data-erase"),
+    # The provider's delivery webhooks; anymail checks the basic auth (and signature) of each post.
+    path("email/anymail/", include("anymail.urls")),
     path("", include("web.urls")),
 ]
 

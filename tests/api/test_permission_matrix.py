@@ -75,6 +75,8 @@ MATRIX: dict[str, list[Row]] = {
     "campaigns-api:place-detail": [Row("GET", "/api/v1/campaigns/ring/places/{place}/", each(200))],
     "campaigns-api:place-geojson": [Row("GET", "/api/v1/campaigns/ring/places.geojson", each(200))],
     "campaigns-api:source-list": [Row("GET", "/api/v1/campaigns/ring/sources/", each(200))],
+    # Anyone may ask; the answer never says whether the address is known, and the links go to it alone.
+    "supporters-api:my-data": [Row("POST", "/api/v1/my-data/", each(202), {"email": "dana@example.org"})],
     "organizer-api:me": [
         Row(
             "GET",

@@ -32,6 +32,11 @@ def run(command: str, *args: str) -> str:
     return out.getvalue()
 
 
+def person_lines(output: str) -> list[str]:
+    """The command's lines about the test app's Person, leaving out the project's own models."""
+    return [line for line in output.splitlines() if line.startswith("privacy_app.")]
+
+
 def test_it_rotates_both_keyrings_without_losing_a_row(settings: Any, rotate: Rotate, people: list[Person]) -> None:
     (enc_kid, enc_key), (hash_kid, hash_key) = rotate()
     latecomer = Person.objects.create(email="dave@example.org", name="Dave")  # written under the new keys
@@ -40,11 +45,11 @@ def test_it_rotates_both_keyrings_without_losing_a_row(settings: Any, rotate: Ro
     for email, _name in PEOPLE:
         assert Person.objects.filter(matching(Person, "email_hash", email.upper())).count() == 1
 
-    assert run("reencrypt").splitlines() == [
+    assert person_lines(run("reencrypt")) == [
         "privacy_app.Person.email: 3 re-encrypted, 1 already current",
         "privacy_app.Person.name: 2 re-encrypted, 1 already current",
     ]
-    assert run("rehash").splitlines() == [
+    assert person_lines(run("rehash")) == [
         "privacy_app.Person.email_hash: 3 rehashed, 1 already current",
         "privacy_app.Person.name_hash: 2 rehashed, 2 already current",
     ]

@@ -13,3 +13,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"Person {self.pk}"
+
+
+class Visit(models.Model):
+    """A row recording a client's keyed IP hash, as petitions will, for the retention purge."""
+
+    ip_hash = models.CharField(max_length=80, null=True)  # noqa: DJ001  # None once purged, as the column contract asks
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Visit {self.pk}"
