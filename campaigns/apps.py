@@ -11,8 +11,10 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.mail_kinds import register_kinds
-        from campaigns.receivers import flag_officials
+        from campaigns.receivers import count_confirmed_signatures, flag_officials
         from emails.signals import address_rejected
+        from supporters.signals import confirmed
 
         register_kinds()
         address_rejected.connect(flag_officials, dispatch_uid="campaigns.receivers.flag_officials")
+        confirmed.connect(count_confirmed_signatures, dispatch_uid="campaigns.receivers.count_confirmed_signatures")

@@ -8,6 +8,7 @@ from typing import Any
 from campaigns.models import Official
 from emails.models import Suppression
 from privacy.addresses import canonical_email
+from supporters.models import Confirmation
 
 
 def flag_officials(sender: Any, *, address: str, reason: str, at: dt.datetime, **kwargs: Any) -> int:
@@ -26,3 +27,10 @@ def _candidates(address: str) -> list[tuple[int, str]]:
         return []
     officials = Official.objects.filter(email__iendswith=f"@{domain}")
     return list(officials.values_list("pk", "email"))
+
+
+def count_confirmed_signatures(sender: Any, *, confirmation: Confirmation, **kwargs: Any) -> int:
+    # Inside the confirming transaction: the signatures and the public count change together.
+    from campaigns.signing import count_confirmed
+
+    return count_confirmed(confirmation)

@@ -7,6 +7,7 @@ from campaigns.models.dates import DatePrecision
 from campaigns.models.invitations import Invitation
 from campaigns.models.memberships import Membership, Role
 from campaigns.models.officials import Official
+from campaigns.models.petitions import OfficialsSee, Petition, Review, Signature, SignatureTally
 from campaigns.models.places import Place
 from campaigns.models.sources import Citation, Source
 from campaigns.models.statuses import PlaceStatus, Status, TimelineEvent
@@ -20,11 +21,16 @@ __all__ = [
     "Invitation",
     "Membership",
     "Official",
+    "OfficialsSee",
     "Partnership",
+    "Petition",
     "Place",
     "PlaceStatus",
     "Program",
+    "Review",
     "Role",
+    "Signature",
+    "SignatureTally",
     "Source",
     "Status",
     "TimelineEvent",

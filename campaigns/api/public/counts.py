@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from campaigns import tallies
 from campaigns.models import Campaign, Place
 
 
 def place_counts(*, campaign: Campaign, place: Place) -> dict[str, int]:
-    # Signatures and letters arrive with their features; until then there are none to count.
-    return {"signatures": 0, "letters": 0}
+    # Letters arrive with their feature; until then there are none to count.
+    return {"signatures": tallies.place_count(campaign=campaign, place=place), "letters": 0}
