@@ -500,7 +500,8 @@ def test_the_map_also_answers_plain_json_when_asked(client, world):
 # --- Query counts: fixed, however many places
 
 LIST_QUERIES = 4  # campaign, page of places, their agencies, those agencies' partnerships
-DETAIL_QUERIES = 8  # campaign, place; agencies, partnerships, their citations; officials; events, their citations
+# campaign, place; agencies, partnerships, their citations; officials; events, their citations; signature tallies
+DETAIL_QUERIES = 9
 MAP_QUERIES = 2  # campaign, rows
 
 
