@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from emails import kinds
 from emails.links import absolute_url, sign
-from emails.models import BulkSend, OutboundMessage, Status, history
+from emails.models import BulkSend, OutboundMessage, Status
 from emails.publish import publish_after_commit
 from emails.render import render
 from privacy.addresses import address_hash, address_hashes
@@ -45,7 +45,8 @@ def send(
     existing = OutboundMessage.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
+    # No savepoint of its own: an error here is the caller's error; only the insert below is guarded.
+    with transaction.atomic(savepoint=False):
         status = Status.HELD if bulk is not None else Status.QUEUED
         detail = ""
         if message_kind.to_unconfirmed and _over_daily_limit(to):
@@ -81,7 +82,6 @@ def send(
         except IntegrityError:
             # The same key, saved by a concurrent caller that committed while we rendered.
             return OutboundMessage.objects.get(idempotency_key=key)
-        history(message, status, detail)
     if status == Status.QUEUED:
         publish_after_commit(message.pk, message.stream)
     return message

@@ -83,7 +83,7 @@ class OutboundMessage(models.Model):
 
 
 class MessageEvent(models.Model):
-    """The message's status history, oldest first."""
+    """Each change of the message's status after its creation (the row's created_at), oldest first."""
 
     message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=20)

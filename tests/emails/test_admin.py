@@ -73,7 +73,7 @@ def test_it_lets_nobody_add_change_or_delete_an_outbox_row(console, failed):
     assert console.get(f"/admin/emails/outboundmessage/{failed.pk}/delete/").status_code == 403
     console.post(f"/admin/emails/outboundmessage/{failed.pk}/change/", {"status": Status.QUEUED})
     assert OutboundMessage.objects.get(pk=failed.pk).status == Status.FAILED
-    assert MessageEvent.objects.filter(message=failed).count() == 3
+    assert MessageEvent.objects.filter(message=failed).count() == 2
 
 
 def test_it_lists_suppressions_and_unsubscribes_by_hash(console):
