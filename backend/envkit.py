@@ -6,8 +6,9 @@ import base64
 import binascii
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -92,3 +93,49 @@ def anymail_signing_setting(provider: str) -> str:
             f"ANYMAIL_WEBHOOK_SIGNING_KEY: {provider} does not sign its webhooks; the basic-auth"
             " ANYMAIL_WEBHOOK_SECRET is what protects them."
         ) from None
+
+
+# Each captcha provider's siteverify endpoint, and the origins its widget loads from with the
+# CSP directives that must name them (from the providers' CSP guides).
+_CAPTCHA_PROVIDERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "hcaptcha": (
+        "https://api.hcaptcha.com/siteverify",
+        ("https://hcaptcha.com", "https://*.hcaptcha.com"),
+        ("script-src", "frame-src", "style-src", "connect-src"),
+    ),
+    "turnstile": (
+        "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        ("https://challenges.cloudflare.com",),
+        ("script-src", "frame-src", "connect-src"),
+    ),
+}
+
+
+def captcha_provider(name: str, *, secret: str, site_key: str) -> str:
+    """The provider's name, lower-cased, or "" for none; refuses an unknown one or a half configuration."""
+    provider = name.strip().lower()
+    if provider and provider not in _CAPTCHA_PROVIDERS:
+        raise ImproperlyConfigured(f"CAPTCHA_PROVIDER: {name!r} is not one of {', '.join(sorted(_CAPTCHA_PROVIDERS))}.")
+    if provider and not (secret and site_key):
+        raise ImproperlyConfigured(
+            "CAPTCHA_PROVIDER needs CAPTCHA_SECRET (or CAPTCHA_SECRET_FILE) and CAPTCHA_SITE_KEY."
+        )
+    return provider
+
+
+def captcha_verify_url(provider: str, configured: str) -> str:
+    url = configured or (_CAPTCHA_PROVIDERS[provider][0] if provider else "")
+    if url and not url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"CAPTCHA_VERIFY_URL: {url!r} is not an http(s) URL.")
+    return url
+
+
+def with_captcha_origins(directives: Mapping[str, Any], provider: str) -> dict[str, Any]:
+    """The CSP directives, opened to the provider's origins only where its widget needs them."""
+    if not provider:
+        return dict(directives)
+    _url, origins, needed = _CAPTCHA_PROVIDERS[provider]
+    opened = {name: list(sources) for name, sources in directives.items()}
+    for name in needed:
+        opened[name] = [*opened.get(name, ["'self'"]), *origins]
+    return opened

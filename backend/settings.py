@@ -7,6 +7,7 @@ are switched on by environment variables; see the README's table.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Reused connections: opening one per request costs about as much as a signature itself (bench/signing_throughput.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -139,7 +141,9 @@ CACHES: dict[str, dict[str, Any]] = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Redis answers in milliseconds; an unreachable one must not hold a request for long:
+            # throttles fail open (campaigns/throttles.py), and a signer should wait under a second.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -228,7 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Two "status" choice sets: each keeps a stable name (the place's is the one clients have always seen).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "campaigns.models.statuses.Status",
+        "SignatureExportStatusEnum": "campaigns.models.exports.SignatureExport.Status",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
@@ -261,6 +269,8 @@ CELERY_TASK_ROUTES = {
     "emails.tasks.release_bulk_sends": {"queue": "bulk"},
     "emails.tasks.purge_message_bodies": {"queue": "bulk"},
     "privacy.tasks.purge_expired_personal_data": {"queue": "bulk"},
+    "campaigns.tasks.export_signatures": {"queue": "heavy"},
+    "campaigns.tasks.purge_signature_exports": {"queue": "bulk"},
 }
 CELERY_TASK_QUEUES_NAMES = ("transactional", "bulk", "heavy")
 CELERY_TASK_CREATE_MISSING_QUEUES = False
@@ -287,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-expired-personal-data": {
         "task": "privacy.tasks.purge_expired_personal_data",
         "schedule": crontab(minute="53", hour="3"),
+    },
+    # https://crontab.guru/#7_4_*_*_*
+    "purge-signature-exports": {
+        "task": "campaigns.tasks.purge_signature_exports",
+        "schedule": crontab(minute="7", hour="4"),
     },
 }
 
@@ -332,11 +347,50 @@ if SUPPORTER_UNCONFIRMED_RETENTION_DAYS < 7:
 IP_HASH_RETENTION_DAYS = 30
 MY_DATA_REQUESTS_PER_IP = "10/hour"  # "my data" mail asked for by one client address (page and API)
 
+# --- Petitions: signatures per client address and per e-mail address (page and API; campaigns/throttles.py).
+# Generous per address: a campus, an office or a phone carrier's NAT puts many people behind one.
+SIGNATURES_PER_IP = env.str("SIGNATURES_PER_IP", default="120/hour")
+SIGNATURES_PER_ADDRESS = env.str("SIGNATURES_PER_ADDRESS", default="5/hour")
+for _rate_name in ("SIGNATURES_PER_IP", "SIGNATURES_PER_ADDRESS"):
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", vars()[_rate_name]):
+        raise ImproperlyConfigured(f"{_rate_name} must look like 120/hour (per second, minute, hour or day).")
+
+# --- Signing challenges (campaigns/challenges/): both off by default; see docs/petitions.md.
+# Proof of work: leading zero bits of SHA-256 a signer's browser must find (0: off; 16 ≈ 65,000 hashes).
+SIGNING_PROOF_OF_WORK_BITS = env.int("SIGNING_PROOF_OF_WORK_BITS", default=0)
+if not 0 <= SIGNING_PROOF_OF_WORK_BITS <= 24:
+    raise ImproperlyConfigured("SIGNING_PROOF_OF_WORK_BITS must be from 0 (off) to 24.")
+# A third-party captcha only when asked for: its widget loads from the provider (CSP below, privacy page).
+CAPTCHA_SECRET = envkit.secret(env, "CAPTCHA_SECRET")
+CAPTCHA_SITE_KEY = env.str("CAPTCHA_SITE_KEY", default="")
+CAPTCHA_PROVIDER = envkit.captcha_provider(
+    env.str("CAPTCHA_PROVIDER", default=""), secret=CAPTCHA_SECRET, site_key=CAPTCHA_SITE_KEY
+)
+CAPTCHA_VERIFY_URL = envkit.captcha_verify_url(CAPTCHA_PROVIDER, env.str("CAPTCHA_VERIFY_URL", default=""))
+
 # --- Files
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Signature exports hold personal data: a storage of their own, outside MEDIA_ROOT and without a URL,
+# read only by the owners' download view (campaigns.exports), deleted after the retention below.
+SIGNATURE_EXPORTS_ROOT = Path(env.str("SIGNATURE_EXPORTS_ROOT", default=str(VAR_DIR / "exports")))
+if SIGNATURE_EXPORTS_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("SIGNATURE_EXPORTS_ROOT must be outside MEDIA_ROOT, whose files anyone may fetch.")
+SIGNATURE_EXPORT_RETENTION_DAYS = env.int("SIGNATURE_EXPORT_RETENTION_DAYS", default=7)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "signature_exports": {
+        "BACKEND": "campaigns.exports.storage.UnservedFileSystemStorage",
+        "OPTIONS": {
+            "location": SIGNATURE_EXPORTS_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+}
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"
@@ -373,6 +427,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# With a captcha configured, its provider's origins (and no one else's) join the directives its widget needs.
+CONTENT_SECURITY_POLICY["DIRECTIVES"] = envkit.with_captcha_origins(
+    CONTENT_SECURITY_POLICY["DIRECTIVES"], CAPTCHA_PROVIDER
+)
 
 # --- Logging: structured enough to grep, and never a raw IP or e-mail address.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -20,6 +20,14 @@ if os.environ.get("TOWNHALL_TEST_SQLITE") != "1":
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # Tasks run eagerly in tests, so no broker; set CELERY_BROKER_URL only for tests that need one.
 os.environ.setdefault("CELERY_BROKER_URL", "")
+# Signature exports of this process go to a directory of its own, removed at exit, not to var/.
+if not os.environ.get("SIGNATURE_EXPORTS_ROOT"):
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["SIGNATURE_EXPORTS_ROOT"] = tempfile.mkdtemp(prefix="townhall-test-exports-")
+    atexit.register(shutil.rmtree, os.environ["SIGNATURE_EXPORTS_ROOT"], True)
 
 from backend.settings import *  # noqa: E402,F403
 

@@ -11,10 +11,12 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.mail_kinds import register_kinds
+        from campaigns.personal_data import register_personal_data
         from campaigns.receivers import count_confirmed_signatures, flag_officials
         from emails.signals import address_rejected
         from supporters.signals import confirmed
 
         register_kinds()
+        register_personal_data()
         address_rejected.connect(flag_officials, dispatch_uid="campaigns.receivers.flag_officials")
         confirmed.connect(count_confirmed_signatures, dispatch_uid="campaigns.receivers.count_confirmed_signatures")

@@ -88,8 +88,13 @@ def _signature_for(form: SignatureForm, *, supporter_id: int) -> tuple[Signature
 
 
 def _take_choices(signature: Signature, form: SignatureForm) -> None:
+    earlier_review, earlier_flags = signature.review, list(signature.flags)
     for name, value in _choices(form).items():
         setattr(signature, name, value)
+    if earlier_review != Review.ACCEPTED:
+        # Signing again undoes neither an organizer's rejection nor an earlier visit's reason to hold it.
+        signature.review = earlier_review
+        signature.flags = earlier_flags + [flag for flag in form.flags if flag not in earlier_flags]
 
 
 def _choices(form: SignatureForm) -> dict[str, Any]:

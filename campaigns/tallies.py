@@ -48,6 +48,16 @@ def petition_count(petition: Petition) -> int:
     return int(total["n"] or 0)
 
 
+def petition_counts(petitions: Iterable[Petition]) -> dict[int, int]:
+    """petition_count of each, in one query: a list of petitions costs what one does."""
+    totals = (
+        SignatureTally.objects.filter(petition__in=list(petitions), place__isnull=True)
+        .values("petition_id")
+        .annotate(n=Sum("confirmed"))
+    )
+    return {row["petition_id"]: int(row["n"] or 0) for row in totals}
+
+
 def place_count(*, campaign: Campaign, place: Place) -> int:
     total = SignatureTally.objects.filter(petition__campaign=campaign, place=place).aggregate(n=Sum("confirmed"))
     return int(total["n"] or 0)

@@ -30,6 +30,9 @@ class PersonalDataHolder:
     kept_on_erasure: Mapping[str, str | Promise] = field(default_factory=dict)
     # Retention: removes what has outlived its purpose as of `now`; returns counts by kind.
     purge: Callable[[dt.datetime], dict[str, int]] | None = None
+    # Holders whose erase and purge must run after this one's: those whose rows this holder's
+    # rows point at with PROTECT (a signature's supporter), which cannot go while they stay.
+    runs_before: tuple[str, ...] = ()
 
 
 _holders: dict[str, PersonalDataHolder] = {}
@@ -49,4 +52,14 @@ def unregister(name: str) -> None:
 
 
 def holders() -> list[PersonalDataHolder]:
-    return sorted(_holders.values(), key=lambda holder: holder.name)
+    """Every holder by name, except that each runs before the holders it names in `runs_before`."""
+    waiting = sorted(_holders.values(), key=lambda holder: holder.name)
+    ordered: list[PersonalDataHolder] = []
+    while waiting:
+        held_back = {name for holder in waiting for name in holder.runs_before}
+        ready = next((holder for holder in waiting if holder.name not in held_back), None)
+        if ready is None:
+            raise ValueError(f"Personal-data holders wait for each other: {[h.name for h in waiting]}.")
+        ordered.append(ready)
+        waiting.remove(ready)
+    return ordered

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from campaigns.challenges import captcha
 from privacy.facts import all_facts
 
 
 def privacy_page(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "web/privacy.html", {"facts": all_facts()})
+    # Third parties a page may load when the operator turns them on (a captcha): said plainly, or nothing.
+    third_parties = [notice for notice in (captcha.privacy_notice(),) if notice]
+    return TemplateResponse(request, "web/privacy.html", {"facts": all_facts(), "third_parties": third_parties})

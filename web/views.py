@@ -7,4 +7,5 @@ from campaigns.models import Campaign
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "web/home.html", {"campaigns": Campaign.objects.public()})
+    campaigns = Campaign.objects.public().prefetch_related("petitions")
+    return TemplateResponse(request, "web/home.html", {"campaigns": campaigns})

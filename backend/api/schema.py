@@ -19,7 +19,9 @@ VALIDATION_ERROR = inline_serializer(
         "detail": serializers.CharField(),
         "fields": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
-            help_text="Messages per field; `non_field_errors` for the input as a whole.",
+            # A body that is not JSON at all (code `parse_error`) is a 400 with no fields to name.
+            required=False,
+            help_text="Messages per field; `non_field_errors` for the input as a whole. Absent for `parse_error`.",
         ),
     },
 )

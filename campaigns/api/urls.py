@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.urls import path
 
 from campaigns.api import views
+from campaigns.api.public import challenges
+from campaigns.api.public import petitions as petition_views
 from campaigns.api.public import views as public
 
 app_name = "campaigns-api"
 CAMPAIGN = "campaigns/<slug:slug>/"
+PETITION = f"{CAMPAIGN}petitions/<slug:petition_slug>/"
 
 urlpatterns = [
     path("campaigns/", views.PublicCampaignList.as_view(), name="campaign-list"),
@@ -15,4 +18,9 @@ urlpatterns = [
     path(f"{CAMPAIGN}places/<int:place_id>/", public.TrackedPlaceDetail.as_view(), name="place-detail"),
     path(f"{CAMPAIGN}places.geojson", public.TrackedPlaceMap.as_view(), name="place-geojson"),
     path(f"{CAMPAIGN}sources/", public.SourceList.as_view(), name="source-list"),
+    path(f"{CAMPAIGN}petitions/", petition_views.PetitionList.as_view(), name="petition-list"),
+    path(PETITION, petition_views.PetitionDetail.as_view(), name="petition-detail"),
+    path(f"{PETITION}recent-signers/", petition_views.RecentSignerList.as_view(), name="petition-recent-signers"),
+    path(f"{PETITION}signatures/", petition_views.SignatureCreate.as_view(), name="petition-sign"),
+    path("petitions/challenge/", challenges.SigningChallengeView.as_view(), name="signing-challenge"),
 ]

@@ -4,6 +4,7 @@ from campaigns.models.agencies import Agency, Partnership, Program, Vendor
 from campaigns.models.api_tokens import ApiToken
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import DatePrecision
+from campaigns.models.exports import SignatureExport
 from campaigns.models.invitations import Invitation
 from campaigns.models.memberships import Membership, Role
 from campaigns.models.officials import Official
@@ -30,6 +31,7 @@ __all__ = [
     "Review",
     "Role",
     "Signature",
+    "SignatureExport",
     "SignatureTally",
     "Source",
     "Status",

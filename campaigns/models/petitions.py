@@ -99,6 +99,11 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"signature {self.pk} on {self.petition_id}"
 
+    @property
+    def is_counted(self) -> bool:
+        """The one-row form of SignatureQuerySet.counted()."""
+        return self.confirmed_at is not None and self.review == Review.ACCEPTED
+
 
 class SignatureTally(models.Model):
     """Confirmed signatures of a petition in one place, spread over TALLY_SLOTS rows."""

@@ -11,11 +11,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from campaigns import tokens, tracker
+from campaigns.exports import downloads
+from campaigns.exports.storage import export_storage
 from campaigns.models import (
     Agency,
     Campaign,
@@ -24,12 +27,17 @@ from campaigns.models import (
     Membership,
     Official,
     Partnership,
+    Petition,
     Place,
+    Review,
     Role,
+    Signature,
     Source,
     Status,
 )
+from campaigns.models.exports import SignatureExport
 from campaigns.models.invitations import INVITATION_LIFETIME
+from supporters.models import Supporter
 from tests.conftest import sign_in_with_two_factors
 
 PERSONAS = ("anonymous", "without_2fa", "stranger", "viewer", "editor", "owner", "editor_token", "operator")
@@ -62,6 +70,7 @@ def organizer(**statuses: int) -> dict[str, int]:
 
 SCOPED_READ = organizer(stranger=404, viewer=200, editor=200, owner=200, editor_token=200, operator=200)
 OWNER_ONLY = organizer(stranger=404, viewer=403, editor=403, owner=200, editor_token=403, operator=200)
+EDITORS = organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200)
 C = "/api/v1/organizer/campaigns/ring"
 
 MATRIX: dict[str, list[Row]] = {
@@ -75,6 +84,20 @@ MATRIX: dict[str, list[Row]] = {
     "campaigns-api:place-detail": [Row("GET", "/api/v1/campaigns/ring/places/{place}/", each(200))],
     "campaigns-api:place-geojson": [Row("GET", "/api/v1/campaigns/ring/places.geojson", each(200))],
     "campaigns-api:source-list": [Row("GET", "/api/v1/campaigns/ring/sources/", each(200))],
+    "campaigns-api:petition-list": [Row("GET", "/api/v1/campaigns/ring/petitions/", each(200))],
+    "campaigns-api:petition-detail": [Row("GET", "/api/v1/campaigns/ring/petitions/end-ring/", each(200))],
+    "campaigns-api:petition-recent-signers": [
+        Row("GET", "/api/v1/campaigns/ring/petitions/end-ring/recent-signers/", each(200))
+    ],
+    # Anyone may sign (07003 is the world's Bloomfield); organizers' sessions and tokens are not even read.
+    "campaigns-api:petition-sign": [
+        Row(
+            "POST",
+            "/api/v1/campaigns/ring/petitions/end-ring/signatures/",
+            each(202),
+            {"email": "fox@example.org", "name": "Fox Mulder", "zip": "07003"},
+        )
+    ],
     # Anyone may ask; the answer never says whether the address is known, and the links go to it alone.
     "supporters-api:my-data": [Row("POST", "/api/v1/my-data/", each(202), {"email": "dana@example.org"})],
     "organizer-api:me": [
@@ -292,6 +315,20 @@ MATRIX: dict[str, list[Row]] = {
         ),
     ],
     "organizer-api:audit-event-list": [Row("GET", f"{C}/audit-events/", OWNER_ONLY)],
+    # The moderation queue: editors and owners decide; viewers may not even list it.
+    "organizer-api:held-signature-list": [Row("GET", f"{C}/signatures/held/", EDITORS)],
+    "organizer-api:signature-approve": [Row("POST", f"{C}/signatures/{{held_signature}}/approve/", EDITORS)],
+    "organizer-api:signature-reject": [Row("POST", f"{C}/signatures/{{held_signature}}/reject/", EDITORS)],
+    "campaigns-api:signing-challenge": [Row("GET", "/api/v1/petitions/challenge/", each(200))],
+    # Signature exports hold supporters' personal data: owners only, and the download needs its signed link too.
+    "organizer-api:signature-export-list": [
+        Row("GET", f"{C}/signature-exports/", OWNER_ONLY),
+        Row("POST", f"{C}/signature-exports/", {**OWNER_ONLY, "owner": 202, "operator": 202}, {"confirmed": True}),
+    ],
+    "organizer-api:signature-export-detail": [Row("GET", f"{C}/signature-exports/{{signature_export}}/", OWNER_ONLY)],
+    "organizer-api:signature-export-download": [
+        Row("GET", f"{C}/signature-exports/{{signature_export}}/download/?token={{signature_export_token}}", OWNER_ONLY)
+    ],
 }
 
 
@@ -343,6 +380,8 @@ def world(db, user_factory) -> dict[str, Any]:
         expires_at=ring.created + INVITATION_LIFETIME,
     )
     tracker_ids = tracker_world(ring, people["owner"])
+    tracker_ids["held_signature"] = held_signature(ring, Place.objects.get(pk=tracker_ids["place"])).pk
+    export_ids = signature_export_world(ring, people["owner"])
     return {
         "people": people,
         "editor_secret": editor_secret,
@@ -351,6 +390,7 @@ def world(db, user_factory) -> dict[str, Any]:
             "owner_token": owner_token.pk,
             "invitation": invitation.pk,
             **tracker_ids,
+            **export_ids,
         },
     }
 
@@ -407,6 +447,23 @@ def tracker_world(campaign: Campaign, owner: Any) -> dict[str, int]:
         ).pk,
         "spare_agency": Agency.objects.create(pk=900001, campaign=campaign, name="Essex County Sheriff's Office").pk,
     }
+
+
+def held_signature(campaign: Campaign, place: Place) -> Signature:
+    petition = Petition.objects.create(campaign=campaign, slug="end-ring", title="End Ring", text="End it.")
+    supporter = Supporter.objects.create(email="dana@example.org")
+    return Signature.objects.create(
+        petition=petition, supporter=supporter, place=place, consent_version="1", review=Review.HELD, flags=["test"]
+    )
+
+
+def signature_export_world(campaign: Campaign, owner: Any) -> dict[str, Any]:
+    """A finished signature export, and a download link for it."""
+    name = export_storage().save("signature-export-matrix.csv", ContentFile(b"created\n"))
+    export = SignatureExport.objects.create(
+        campaign=campaign, requested_by=owner, status=SignatureExport.Status.DONE, row_count=0, file_name=name
+    )
+    return {"signature_export": export.pk, "signature_export_token": downloads.download_token(export)}
 
 
 def client_for(persona: str, world: dict[str, Any]) -> Client:

@@ -9,6 +9,7 @@ import pytest
 from accounts.models import User
 from campaigns.models import Campaign, Membership, Petition, Place, Role
 from campaigns.signing import SignatureForm, sign_petition
+from campaigns.tracker import track_place
 
 
 @pytest.fixture
@@ -48,3 +49,24 @@ def form_for(petition: Petition, place: Place, email: str = "dana@example.org", 
 
 def sign(petition: Petition, place: Place, *, visit: dict[str, Any], **choices: Any) -> Any:
     return sign_petition(form_for(petition, place, **choices), visit=visit)
+
+
+# --- Signing through the API and the page (test_sign_api.py, test_sign_page.py, test_abuse.py, test_redis_down.py).
+SIGN_URL = "/api/v1/campaigns/ring/petitions/end-ring/signatures/"
+DETAIL_URL = "/api/v1/campaigns/ring/petitions/end-ring/"
+RECENT_URL = "/api/v1/campaigns/ring/petitions/end-ring/recent-signers/"
+PAGE_URL = "/campaigns/ring/petitions/end-ring/"
+BLOOMFIELD_ZIP = "07003"  # Bloomfield, Essex County, NJ
+MAYWOOD_ZIP = "07607"  # Maywood, Bergen County, NJ
+
+
+@pytest.fixture
+def tracked(ring: Campaign, bloomfield: Place, maywood: Place) -> None:
+    """The campaign follows both places: people may sign for a place the campaign tracks."""
+    for place in (bloomfield, maywood):
+        track_place(campaign=ring, place=place, actor=None, via="test")
+
+
+def signer(**fields: Any) -> dict[str, Any]:
+    """A valid API body for Bloomfield, with `fields` changed."""
+    return {"email": "dana@example.org", "name": "Dana Scully", "zip": BLOOMFIELD_ZIP, **fields}

@@ -90,3 +90,33 @@ def test_it_logs_counts_and_never_the_address_or_its_hash(people_holder, person_
         stored = " ".join(row for (row,) in cursor.fetchall())
     assert "alice" not in stored
     assert not any(hashed.split("$")[1] in stored for hashed in hashes)
+
+
+@pytest.fixture
+def holders_in_order() -> Iterator[None]:
+    yield
+    for name in ("tests.aa-points-at-zz", "tests.zz-pointed-at", "tests.mm"):
+        registry.unregister(name)
+
+
+def holder_named(name, *, runs_before=()):
+    return registry.PersonalDataHolder(name=name, export=people_export, erase=people_erase, runs_before=runs_before)
+
+
+def test_it_runs_a_holder_before_those_whose_rows_it_points_at(holders_in_order):
+    # Like petitions and supporters: a signature's supporter cannot go while the signature stays.
+    registry.register(holder_named("tests.zz-pointed-at"))
+    registry.register(holder_named("tests.aa-points-at-zz", runs_before=("tests.zz-pointed-at",)))
+    registry.register(holder_named("tests.mm", runs_before=("tests.aa-points-at-zz",)))
+
+    names = [holder.name for holder in registry.holders() if holder.name.startswith("tests.")]
+
+    assert names == ["tests.mm", "tests.aa-points-at-zz", "tests.zz-pointed-at"]
+
+
+def test_it_refuses_holders_that_wait_for_each_other(holders_in_order):
+    registry.register(holder_named("tests.mm", runs_before=("tests.zz-pointed-at",)))
+    registry.register(holder_named("tests.zz-pointed-at", runs_before=("tests.mm",)))
+
+    with pytest.raises(ValueError, match="wait for each other"):
+        registry.holders()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from campaigns.api.organizer import imports, tracker_views, views
+from campaigns.api.organizer import imports, moderation, signature_exports, tracker_views, views
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -80,4 +80,41 @@ urlpatterns += [
     ),
     path("imports/places/", imports.PlaceImportView.as_view(), name="place-import"),
     path(f"{CAMPAIGN}imports/<str:kind>/", imports.CampaignImportView.as_view(), name="campaign-import"),
+]
+
+# The moderation queue (campaigns.api.organizer.moderation): editors and owners.
+urlpatterns += [
+    path(
+        f"{CAMPAIGN}signatures/held/",
+        moderation.SignatureReviewViewSet.as_view({"get": "list"}),
+        name="held-signature-list",
+    ),
+    path(
+        f"{CAMPAIGN}signatures/<int:pk>/approve/",
+        moderation.SignatureReviewViewSet.as_view({"post": "approve"}),
+        name="signature-approve",
+    ),
+    path(
+        f"{CAMPAIGN}signatures/<int:pk>/reject/",
+        moderation.SignatureReviewViewSet.as_view({"post": "reject"}),
+        name="signature-reject",
+    ),
+]
+
+# Signature exports (campaigns.api.organizer.signature_exports): owners only.
+_exports = signature_exports.SignatureExportViewSet
+urlpatterns += [
+    path(
+        f"{CAMPAIGN}signature-exports/",
+        _exports.as_view({"get": "list", "post": "create"}),
+        name="signature-export-list",
+    ),
+    path(
+        f"{CAMPAIGN}signature-exports/<int:pk>/", _exports.as_view({"get": "retrieve"}), name="signature-export-detail"
+    ),
+    path(
+        f"{CAMPAIGN}signature-exports/<int:pk>/download/",
+        _exports.as_view({"get": "download"}),
+        name="signature-export-download",
+    ),
 ]

@@ -1,0 +1,201 @@
+"""What a signer sends, checked alike by the API serializer and the web form.
+
+Field rules (lengths, patterns, control characters) are declared here and used by both; the rules
+that need several fields or the database (which place, the street address, the anti-bot checks)
+run in signature_form(), which both call, and raise Django's ValidationError by field.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.challenges import check_signing_challenge
+from campaigns.disposable import flags_for
+from campaigns.models import OfficialsSee, Petition, Place, PlaceStatus
+from campaigns.places_lookup import ZIP_CODE_PATTERN, candidates_for_zip
+from campaigns.signing import SignatureForm
+
+# A signature is a few hundred bytes; anything much larger is not a signer.
+MAX_BODY_BYTES = 16 * 1024
+NAME_MAX_LENGTH = 100
+COMMENT_MAX_LENGTH = 1000
+STREET_ADDRESS_MAX_LENGTH = 200
+REFERRER_MAX_LENGTH = 40
+MAX_PLACE_ID = 2**63 - 1  # the id column's range: a larger number is not a place, not a database error
+# A field people never see: whatever fills it is a bot, answered as a signer but recorded nowhere.
+HONEYPOT_FIELD = "website"
+
+CLOSED_MESSAGE = _("This petition is closed: it no longer takes signatures.")
+ACCEPTED_MESSAGE = _("Check your e-mail to confirm your signature.")
+AMBIGUOUS_PLACE = "ambiguous_place"
+# Session key: the petitions this visit signed (the web page thanks the visitor by it).
+VISIT_PETITIONS_KEY = "campaigns.signed_petitions"
+
+OFFICIALS_SEE_CHOICES = [
+    (OfficialsSee.COUNT.value, _("Only that I signed, as part of the count")),
+    (OfficialsSee.NAME_CITY.value, _("My name and city")),
+    (OfficialsSee.NAME_ADDRESS.value, _("My name and full street address")),
+]
+
+# Bidirectional overrides and isolates: they make a name or comment display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\n\r\t")
+
+zip_code_validator = RegexValidator(ZIP_CODE_PATTERN, message=_("Give a five-digit ZIP code, such as 07003."))
+referrer_validator = RegexValidator(
+    r"\A[A-Za-z0-9_-]*\Z", message=_("Use only letters, digits, hyphens and underscores.")
+)
+
+
+def reject_control_characters(value: str) -> None:
+    if _has_control_characters(value, allowed=frozenset()):
+        raise ValidationError(_("Remove the control characters from this text."), code="control_characters")
+
+
+def reject_control_characters_but_line_breaks(value: str) -> None:
+    """For the comment: several lines are fine, invisible or terminal characters are not."""
+    if _has_control_characters(value, allowed=_LINE_BREAKS):
+        raise ValidationError(_("Remove the control characters from this text."), code="control_characters")
+
+
+@dataclass(frozen=True)
+class SignerInput:
+    """The fields, each already valid on its own."""
+
+    email: str
+    name: str
+    place_id: int | None = None
+    zip_code: str = ""
+    comment: str = ""
+    show_name: bool = False
+    email_updates: bool = False
+    officials_see: str = OfficialsSee.COUNT
+    street_address: str = ""
+    referrer: str = ""
+
+
+def signature_form(
+    *,
+    petition: Petition,
+    signer: SignerInput,
+    language: str,
+    ip_hash: str | None,
+    sent: Mapping[str, Any],
+    client_ip: str | None,
+) -> SignatureForm:
+    """The signature to record, or ValidationError by field.
+
+    `sent` is the whole submission, for the anti-bot checks' own fields; they run last, once the
+    rest is valid, because a captcha costs a request to its provider.
+    """
+    errors: dict[str, Any] = {}
+    place: Place | None = None
+    try:
+        place = signer_place(petition, place_id=signer.place_id, zip_code=signer.zip_code)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    wants_address = signer.officials_see == OfficialsSee.NAME_ADDRESS
+    if wants_address and not signer.street_address:
+        errors["street_address"] = [_("Give your street address, or choose what officials may see without it.")]
+    if errors or place is None:
+        raise ValidationError(errors)
+    challenge_flags = check_signing_challenge(sent, ip=client_ip)
+    return SignatureForm(
+        petition=petition,
+        email=signer.email,
+        name=signer.name,
+        place=place,
+        language=language,
+        comment=signer.comment,
+        show_name=signer.show_name,
+        email_updates=signer.email_updates,
+        officials_see=signer.officials_see,
+        # Asked only for officials who may see it; otherwise not even held until confirmation.
+        street_address=signer.street_address if wants_address else "",
+        referrer=signer.referrer,
+        ip_hash=ip_hash,
+        flags=[*flags_for(signer.email), *challenge_flags],
+    )
+
+
+def signer_place(petition: Petition, *, place_id: int | None, zip_code: str) -> Place:
+    """The place given, or the one place the ZIP code means among those the petition is for."""
+    if place_id is not None:
+        found = _petition_places(petition).filter(pk=place_id).first()
+        if found is None:
+            raise ValidationError({"place": [_not_for_this_petition(petition)]})
+        return found
+    if not zip_code:
+        raise ValidationError({"zip": [_("Give your ZIP code, so your signature counts for your town.")]})
+    places = places_for_zip(petition, zip_code)
+    if not places:
+        raise ValidationError({"zip": [_no_place_at(petition, zip_code)]})
+    if len(places) > 1:
+        listed = "; ".join(f"{place} ({place.pk})" for place in places)
+        message = _("ZIP code %(zip)s covers more than one place; send the one you live in as place: %(places)s.")
+        raise ValidationError(
+            {"place": [ValidationError(message, code=AMBIGUOUS_PLACE, params={"zip": zip_code, "places": listed})]}
+        )
+    return places[0]
+
+
+def places_for_zip(petition: Petition, zip_code: str) -> list[Place]:
+    """The ZIP code's places that the petition is for, most likely first; none for a malformed code."""
+    try:
+        candidates = candidates_for_zip(zip_code)
+    except ValidationError:
+        return []
+    allowed = set(
+        _petition_places(petition).filter(pk__in=[c.place.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    return [candidate.place for candidate in candidates if candidate.place.pk in allowed]
+
+
+def remember_in_visit(visit: MutableMapping[str, Any], petition: Petition) -> None:
+    """Called on every accepted answer, honeypot included.
+
+    sign_petition writes to the session only in some cases (a new confirmation); writing here
+    every time makes the session cookie change alike, so not even it tells the cases apart.
+    """
+    signed = visit.get(VISIT_PETITIONS_KEY, [])
+    visit[VISIT_PETITIONS_KEY] = sorted({*signed, petition.pk}) if isinstance(signed, list) else [petition.pk]
+
+
+def is_honeypot_filled(sent: Any) -> bool:
+    value = sent.get(HONEYPOT_FIELD) if isinstance(sent, Mapping) else None
+    return value is not None and str(value).strip() != ""
+
+
+def _petition_places(petition: Petition) -> QuerySet[Place]:
+    tracked = Place.objects.filter(
+        pk__in=PlaceStatus.objects.for_campaign(petition.campaign).values("place_id"),
+    )
+    return tracked.filter(pk=petition.place_id) if petition.place_id else tracked
+
+
+def _not_for_this_petition(petition: Petition) -> str:
+    if petition.place is not None:
+        return str(_("This petition is for people in %(place)s.") % {"place": petition.place})
+    return str(_("This campaign does not follow that place."))
+
+
+def _no_place_at(petition: Petition, zip_code: str) -> str:
+    if petition.place is not None:
+        message = _("This petition is for people in %(place)s, and ZIP code %(zip)s is not there.")
+        return str(message % {"place": petition.place, "zip": zip_code})
+    return str(_("This campaign follows no place at ZIP code %(zip)s yet.") % {"zip": zip_code})
+
+
+def _has_control_characters(value: str, *, allowed: frozenset[str]) -> bool:
+    return any(
+        character not in allowed and (unicodedata.category(character) in ("Cc", "Cs") or character in _BIDI_CONTROLS)
+        for character in value
+    )

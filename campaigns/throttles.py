@@ -1,0 +1,80 @@
+"""How often one network, and one address, may sign: on the page and through the API alike.
+
+Counts live in the cache (Redis in production), keyed by the keyed hash of the client IP or of
+the canonical address, so no IP or address sits in the cache.
+
+When the cache cannot be reached the limits fail open: the signature is taken (and logged). A
+refused signer is lost for good, often at the very moment a campaign is shared widely, while a
+flood let through during an outage stays bounded: every signature still needs its address
+confirmed, the e-mail pipeline limits unconfirmed mail per address per day in the database, and
+the signature's IP hash lets organizers find and reject a burst afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpRequest
+from redis.exceptions import RedisError
+from rest_framework.throttling import SimpleRateThrottle
+
+from privacy.addresses import address_hash
+from privacy.ip_hashes import client_ip_hash
+from supporters.identity import MAX_ADDRESS_LENGTH
+
+logger = logging.getLogger(__name__)
+
+# Set on a request once the cache failed it, so its other limits do not wait out the timeout again.
+_CACHE_DOWN = "_townhall_throttle_cache_down"
+
+
+class FailOpenThrottle(SimpleRateThrottle):
+    setting: str  # the settings name of the rate, read per request (tests and operators change it)
+
+    def get_rate(self) -> str:
+        rate: str = getattr(settings, self.setting)
+        return rate
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if getattr(request, _CACHE_DOWN, False):
+            return True
+        try:
+            return super().allow_request(request, view)
+        except RedisError:
+            logger.warning("%s: cache unreachable, letting the request through", self.scope)
+            setattr(request, _CACHE_DOWN, True)
+            return True
+
+
+class SignaturesPerIp(FailOpenThrottle):
+    scope = "signatures_ip"
+    setting = "SIGNATURES_PER_IP"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip_hash(request) or "unknown"}
+
+
+class SignaturesPerAddress(FailOpenThrottle):
+    scope = "signatures_address"
+    setting = "SIGNATURES_PER_ADDRESS"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        # The API's parsed JSON, or the web form's fields.
+        sent = getattr(request, "data", None) if not isinstance(request, HttpRequest) else request.POST
+        email = sent.get("email") if isinstance(sent, Mapping) else None
+        if not isinstance(email, str) or "@" not in email or len(email) > MAX_ADDRESS_LENGTH:
+            return None  # not an address: validation answers it, there is nothing to count
+        return self.cache_format % {"scope": self.scope, "ident": address_hash(email)}
+
+
+SIGNING_THROTTLES = (SignaturesPerIp, SignaturesPerAddress)
+
+
+def allows(request: HttpRequest) -> bool:
+    """For the HTML form: counts this request against the same limits as the API."""
+    # Every limit counts the request, as DRF does, even when an earlier one already refused it.
+    answers = [throttle().allow_request(cast(Any, request), None) for throttle in SIGNING_THROTTLES]
+    return all(answers)
