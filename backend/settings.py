@@ -212,8 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.api.throttles.AnonRateThrottle",
+        "backend.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),

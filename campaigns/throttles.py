@@ -12,41 +12,24 @@ the signature's IP hash lets organizers find and reject a burst afterwards.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
-from redis.exceptions import RedisError
-from rest_framework.throttling import SimpleRateThrottle
 
+from backend.api.throttles import FailOpen
 from privacy.addresses import address_hash
 from privacy.ip_hashes import client_ip_hash
 from supporters.identity import MAX_ADDRESS_LENGTH
 
-logger = logging.getLogger(__name__)
 
-# Set on a request once the cache failed it, so its other limits do not wait out the timeout again.
-_CACHE_DOWN = "_townhall_throttle_cache_down"
-
-
-class FailOpenThrottle(SimpleRateThrottle):
+class FailOpenThrottle(FailOpen):
     setting: str  # the settings name of the rate, read per request (tests and operators change it)
 
     def get_rate(self) -> str:
         rate: str = getattr(settings, self.setting)
         return rate
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        if getattr(request, _CACHE_DOWN, False):
-            return True
-        try:
-            return super().allow_request(request, view)
-        except RedisError:
-            logger.warning("%s: cache unreachable, letting the request through", self.scope)
-            setattr(request, _CACHE_DOWN, True)
-            return True
 
 
 class SignaturesPerIp(FailOpenThrottle):

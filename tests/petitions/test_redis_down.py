@@ -100,3 +100,18 @@ def test_it_answers_within_a_second_when_redis_accepts_connections_but_never_ans
     assert seconds < ANSWER_WITHIN_SECONDS  # one cache timeout (0.25 s): the other limit does not wait again
     assert Signature.objects.count() == 2
     assert len(mailoutbox) == 2  # tasks run in-process here: only the cache hangs
+
+
+def test_it_answers_public_reads_while_the_cache_refuses_connections(settings):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        closed_port = placeholder.getsockname()[1]  # nothing listens once the socket closes
+    with cache_at(settings, f"redis://127.0.0.1:{closed_port}/0"):
+        started = time.perf_counter()
+        campaigns = APIClient().get("/api/v1/campaigns/")
+        petitions = APIClient().get("/api/v1/campaigns/ring/petitions/")
+        elapsed = time.perf_counter() - started
+
+    # The default rate limits fail open like the signing ones: a cache outage is not a 500.
+    assert (campaigns.status_code, petitions.status_code) == (200, 200)
+    assert elapsed < 2 * ANSWER_WITHIN_SECONDS
