@@ -10,12 +10,12 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
-from rest_framework.throttling import SimpleRateThrottle
 
+from backend.api.throttles import FailOpen
 from privacy.ip_hashes import client_ip_hash
 
 
-class MyDataThrottle(SimpleRateThrottle):
+class MyDataThrottle(FailOpen):
     scope = "my_data"
 
     def get_rate(self) -> str:

@@ -87,8 +87,14 @@ def export_values(signatures: SignatureQuerySet) -> QuerySet[Signature, tuple[An
         "place__name",
         "place__state",
         ExpressionWrapper(F("supporter__name"), output_field=text),
-        Case(When(email_updates=True, then=F("supporter__email")), output_field=text),
-        Case(When(officials_see=OfficialsSee.NAME_ADDRESS, then=F("supporter__street_address")), output_field=text),
+        # Contact details only once confirmed: an unconfirmed signature may have been typed by a stranger.
+        Case(When(email_updates=True, confirmed_at__isnull=False, then=F("supporter__email")), output_field=text),
+        Case(
+            When(
+                officials_see=OfficialsSee.NAME_ADDRESS, confirmed_at__isnull=False, then=F("supporter__street_address")
+            ),
+            output_field=text,
+        ),
         ExpressionWrapper(F("comment"), output_field=text),
         "show_name",
         "email_updates",

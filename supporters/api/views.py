@@ -9,9 +9,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from backend.api.throttles import AnonRateThrottle
 from supporters import my_data
 from supporters.api.serializers import MyDataAcceptedSerializer, MyDataRequestSerializer
 from supporters.throttles import MyDataThrottle

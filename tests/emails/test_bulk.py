@@ -142,3 +142,18 @@ def test_it_renders_each_message_in_its_recipients_language(mailing, mailoutbox,
 def test_it_refuses_transactional_kinds(db):
     with pytest.raises(ValueError, match="transactional"):
         bulk.create(list_key="campaign:1", kind=sample_kinds.NOTICE.name)
+
+
+def test_it_still_honours_suppressions_and_unsubscribes_made_before_a_hash_key_rotation(
+    db, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    Suppression.objects.create(address_hash=address_hash("supporter1@example.org"), reason="bounce")
+    Unsubscribe.objects.create(address_hash=address_hash("supporter2@example.org"), list_key="*")
+    settings.KEYED_HASH_KEYS = [("rotated", b"n" * 32), *settings.KEYED_HASH_KEYS]
+    send = bulk.create(list_key="campaign:1", kind=sample_kinds.NEWS.name, rate_per_minute=600)
+    bulk.add(send, recipients(3), context=sample_kinds.context())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk.start(send)
+
+    assert delivered_to(mailoutbox) == ["supporter0@example.org"]

@@ -171,16 +171,18 @@ def test_it_counts_days_in_the_campaigns_time_zone(owner, on_commit, petition, b
 def test_it_gives_the_address_and_e_mail_only_where_the_signer_agreed_to_their_use(
     owner, on_commit, petition, bloomfield
 ):
-    signature_of(
-        "Both", petition, bloomfield, created=NOON, officials_see=OfficialsSee.NAME_ADDRESS, email_updates=True
-    )
+    both = {"officials_see": OfficialsSee.NAME_ADDRESS, "email_updates": True}
+    signature_of("Both", petition, bloomfield, created=NOON, confirmed=True, **both)
     signature_of("City Only", petition, bloomfield, created=NOON, officials_see=OfficialsSee.NAME_CITY)
+    # Anyone can type someone's address into the form: nothing of it leaves before it is confirmed.
+    signature_of("Unconfirmed", petition, bloomfield, created=NOON, **both)
 
     rows = {row["name"]: row for row in download(owner, export(owner, on_commit)["download_url"])}
 
     assert (rows["Both"]["street_address"], rows["Both"]["email"]) == ("1 Both Street", "both@example.org")
     assert (rows["Both"]["officials_see"], rows["Both"]["email_updates"]) == ("name_address", "yes")
     assert (rows["City Only"]["street_address"], rows["City Only"]["email"]) == ("", "")
+    assert (rows["Unconfirmed"]["street_address"], rows["Unconfirmed"]["email"]) == ("", "")
 
 
 def test_it_keeps_cells_from_running_as_spreadsheet_formulas(owner, on_commit, petition, bloomfield):
@@ -189,6 +191,7 @@ def test_it_keeps_cells_from_running_as_spreadsheet_formulas(owner, on_commit, p
         petition,
         bloomfield,
         created=NOON,
+        confirmed=True,
         comment="+1 and more",
         referrer="@cmd",
         officials_see=OfficialsSee.NAME_ADDRESS,
