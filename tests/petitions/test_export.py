@@ -171,7 +171,7 @@ def test_it_counts_days_in_the_campaigns_time_zone(owner, on_commit, petition, b
 def test_it_gives_the_address_and_e_mail_only_where_the_signer_agreed_to_their_use(
     owner, on_commit, petition, bloomfield
 ):
-    both = {"officials_see": OfficialsSee.NAME_ADDRESS, "email_updates": True}
+    both: dict[str, Any] = {"officials_see": OfficialsSee.NAME_ADDRESS, "email_updates": True}
     signature_of("Both", petition, bloomfield, created=NOON, confirmed=True, **both)
     signature_of("City Only", petition, bloomfield, created=NOON, officials_see=OfficialsSee.NAME_CITY)
     # Anyone can type someone's address into the form: nothing of it leaves before it is confirmed.
