@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, User
+from privacy.read_only_admin import OperatorReadOnlyAdmin
 
 
 @admin.register(User)
@@ -30,24 +31,9 @@ class OrganizerAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(OperatorReadOnlyAdmin):
     """Read-only, for the operator: the trail cannot be edited (the database refuses it too)."""
 
     list_display = ("created", "actor_label", "via", "action", "target_type", "target_id", "campaign_id")
     list_filter = ("action", "via")
     date_hierarchy = "created"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

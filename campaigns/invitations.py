@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import audit
@@ -16,6 +15,7 @@ from campaigns.mail_kinds import INVITATION_MAIL, ROLE_IN_SENTENCE
 from campaigns.models import Campaign, Invitation, Membership, Role
 from campaigns.models.invitations import INVITATION_LIFETIME
 from campaigns.models.secrets import digest_of, new_secret
+from emails.links import absolute_url
 from emails.outbox import send
 
 INVITATION_PREFIX = "inv"
@@ -58,7 +58,7 @@ def invite(*, campaign: Campaign, email: str, role: Role, invited_by: User, via:
 
 
 def invitation_link(secret: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + reverse("web:invitation", kwargs={"secret": secret})
+    return absolute_url("web:invitation", secret=secret)
 
 
 def usable_invitation(secret: str, *, lock: bool = False) -> Invitation:

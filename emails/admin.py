@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from emails import bulk
 from emails.models import UNFINISHED, BulkSend, MessageEvent, OutboundMessage, Status, Suppression, Unsubscribe
+from privacy import read_only_admin
 from privacy.addresses import address_hash, address_hashes
 from privacy.logging import redact
 
@@ -29,26 +30,11 @@ def short_hash(hashed: str) -> str:
     return hashed[:SHORT_HASH] + "…" if len(hashed) > SHORT_HASH else hashed
 
 
-class OperatorReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OperatorReadOnlyAdmin(read_only_admin.OperatorReadOnlyAdmin):
     """The operator's alone, like the audit trail; rows change through the pipeline, not here."""
 
     # The model field holding the address hash, searched when an address is typed.
     hash_field = "address_hash"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

@@ -13,25 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from privacy.fields import matching
+from privacy.read_only_admin import OperatorReadOnlyAdmin
 from supporters.models import Confirmation, Supporter
 
 
-class OperatorReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Erasure goes through "my data", which anonymizes instead of deleting what counted.
-        return False
+class OperatorReadOnly(OperatorReadOnlyAdmin):
+    # No deleting here either: erasure goes through "my data", which anonymizes what counted.
+    pass
 
 
 @admin.register(Supporter)
