@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "supporters",
     "health",
     "campaigns",
+    "mailings",
+    "briefings",
+    "donations",
     "web",
 ]
 
@@ -121,7 +124,10 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"),
+    # DATABASE_URL_FILE too: the URL holds the password, so it may come from a secret file.
+    "default": env.db_url_config(
+        envkit.secret(env, "DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"
+    ),
 }
 # Reused connections: opening one per request costs about as much as a signature itself (bench/signing_throughput.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -184,7 +190,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo
 USERSESSIONS_TRACK_ACTIVITY = False
 # Organizer pages and endpoints answer only sessions that passed two factors (accounts.middleware).
-TWO_FACTOR_REQUIRED_PATHS = ("/admin/", "/api/v1/organizer/")
+TWO_FACTOR_REQUIRED_PATHS = ("/admin/", "/api/v1/organizer/", "/metrics")
 TWO_FACTOR_SETUP_URL = "/accounts/2fa/"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Townhall"
@@ -271,6 +277,15 @@ CELERY_TASK_ROUTES = {
     "privacy.tasks.purge_expired_personal_data": {"queue": "bulk"},
     "campaigns.tasks.export_signatures": {"queue": "heavy"},
     "campaigns.tasks.purge_signature_exports": {"queue": "bulk"},
+    "mailings.tasks.prepare_mailing": {"queue": "bulk"},
+    "mailings.tasks.start_due_mailings": {"queue": "bulk"},
+    "briefings.tasks.generate_edition": {"queue": "heavy"},
+    "campaigns.letters.tasks.plan_letter_deliveries": {"queue": "bulk"},
+    "campaigns.letters.tasks.send_letter_digests": {"queue": "bulk"},
+    "campaigns.letters.tasks.plan_missed_letters": {"queue": "bulk"},
+    # A donor waits for their receipt: Stripe's events are handled next to confirmations.
+    "donations.tasks.process_stripe_event": {"queue": "transactional"},
+    "donations.tasks.sweep_stripe_events": {"queue": "transactional"},
 }
 CELERY_TASK_QUEUES_NAMES = ("transactional", "bulk", "heavy")
 CELERY_TASK_CREATE_MISSING_QUEUES = False
@@ -291,6 +306,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "sweep-outbox": {"task": "emails.tasks.sweep_outbox", "schedule": 60.0},
     "release-bulk-sends": {"task": "emails.tasks.release_bulk_sends", "schedule": 10.0},
+    # Scheduled mailings whose time has come, and preparations whose task was lost.
+    "start-due-mailings": {"task": "mailings.tasks.start_due_mailings", "schedule": 60.0},
     # https://crontab.guru/#41_3_*_*_*
     "purge-message-bodies": {"task": "emails.tasks.purge_message_bodies", "schedule": crontab(minute="41", hour="3")},
     # https://crontab.guru/#53_3_*_*_*
@@ -303,6 +320,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "campaigns.tasks.purge_signature_exports",
         "schedule": crontab(minute="7", hour="4"),
     },
+    # Each official's digest of a day goes out in the first hour after that day ends in the
+    # campaign's time zone. https://crontab.guru/#5_*_*_*_*
+    "send-letter-digests": {"task": "campaigns.letters.tasks.send_letter_digests", "schedule": crontab(minute="5")},
+    # Confirmed letters whose planning task was lost. https://crontab.guru/#*/5_*_*_*_*
+    "plan-missed-letters": {"task": "campaigns.letters.tasks.plan_missed_letters", "schedule": crontab(minute="*/5")},
+    # Stripe events stored but not handled (lost task, retry due, dead worker). https://crontab.guru/#*_*_*_*_*
+    "sweep-stripe-events": {"task": "donations.tasks.sweep_stripe_events", "schedule": crontab(minute="*")},
 }
 
 # --- E-mail: .eml files under var/mail/ unless EMAIL_URL or an anymail provider is set.
@@ -368,6 +392,23 @@ CAPTCHA_PROVIDER = envkit.captcha_provider(
 )
 CAPTCHA_VERIFY_URL = envkit.captcha_verify_url(CAPTCHA_PROVIDER, env.str("CAPTCHA_VERIFY_URL", default=""))
 
+# --- Donations through Stripe (donations/): without a secret key the donate endpoints answer 503.
+STRIPE_SECRET_KEY = envkit.secret(env, "STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = envkit.secret(env, "STRIPE_WEBHOOK_SECRET")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds a signature stays fresh
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_WEBHOOK_FAILURES_PER_MINUTE = env.int("STRIPE_WEBHOOK_FAILURES_PER_MINUTE", default=30)
+STRIPE_EVENT_RETENTION_DAYS = env.int("STRIPE_EVENT_RETENTION_DAYS", default=30)
+DONATION_CHECKOUTS_PER_IP = env.str("DONATION_CHECKOUTS_PER_IP", default="30/hour")
+if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", DONATION_CHECKOUTS_PER_IP):
+    raise ImproperlyConfigured("DONATION_CHECKOUTS_PER_IP must look like 30/hour (per second, minute, hour or day).")
+if STRIPE_WEBHOOK_TOLERANCE < 1:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_TOLERANCE must be a positive number of seconds.")
+
+# --- Metrics (/metrics, Prometheus format): a scraper sends "Authorization: Bearer <METRICS_TOKEN>";
+# signed-in staff may read it too. Without a token only staff can. See docs/operations.md.
+METRICS_TOKEN = envkit.secret(env, "METRICS_TOKEN")
+
 # --- Files
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
@@ -391,6 +432,28 @@ STORAGES = {
         },
     },
 }
+# Briefing PDFs (and their HTML) name constituents who chose to show officials their names: no
+# public URL, local by default, S3 (or a compatible store) with BRIEFINGS_S3_BUCKET. See docs/briefings.md.
+BRIEFINGS_ROOT = Path(env.str("BRIEFINGS_ROOT", default=str(VAR_DIR / "briefings")))
+BRIEFINGS_S3_BUCKET = env.str("BRIEFINGS_S3_BUCKET", default="")
+STORAGES["briefings"] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BRIEFINGS_S3_BUCKET,
+            "endpoint_url": env.str("BRIEFINGS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("BRIEFINGS_S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if BRIEFINGS_S3_BUCKET
+    else {
+        "BACKEND": "briefings.storage.UnservedFileSystemStorage",
+        "OPTIONS": {"location": BRIEFINGS_ROOT, "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    }
+)
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"
@@ -406,7 +469,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from web import supporter_links
+from donations.webhooks import stripe_webhook
+from web import donate, supporter_links
 from web.api_docs import RedocView, SwaggerView
 from web.unsubscribe import unsubscribe_page
 
@@ -17,7 +18,11 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 api_v1 = [
     path("", include("campaigns.api.urls")),
     path("organizer/", include("campaigns.api.organizer.urls")),
+    path("organizer/", include("mailings.api.urls")),
+    path("organizer/", include("briefings.api.urls")),
     path("", include("supporters.api.urls")),
+    path("", include("donations.api.urls")),
+    path("organizer/", include("donations.api.organizer_urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +47,13 @@ urlpatterns = [
     path("my-data/erase/<str:token>/", supporter_links.erase_page, name="my-data-erase"),
     # The provider's delivery webhooks; anymail checks the basic auth (and signature) of each post.
     path("email/anymail/", include("anymail.urls")),
+    # Stripe's webhook (signature-checked, CSRF-exempt) and the pages Stripe and receipts link to.
+    path("donations/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("campaigns/<slug:slug>/donate/thanks/", donate.thanks_page, name="donation-thanks"),
+    path("campaigns/<slug:slug>/donate/cancelled/", donate.cancelled_page, name="donation-cancelled"),
+    path("donations/manage/<str:token>/", donate.manage_page, name="donation-manage"),
+    # A briefing's verification page and the officials' signed PDF links, short enough to type from paper.
+    path("", include("briefings.urls")),
     path("", include("web.urls")),
 ]
 

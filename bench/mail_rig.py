@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -29,7 +29,8 @@ def bench_database() -> Iterator[None]:
     from django.test.utils import setup_databases, teardown_databases
 
     connections["default"].settings_dict.setdefault("TEST", {})["NAME"] = f"bench_townhall_{os.getpid()}"
-    old_config = setup_databases(verbosity=0, interactive=False)
+    # Not serialized: nothing here rolls back to the migrated state, and it costs a read of every table.
+    old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     try:
         yield
     finally:
@@ -37,8 +38,14 @@ def bench_database() -> Iterator[None]:
         teardown_databases(old_config, verbosity=0)
 
 
-def _serve_sink(shared: dict[str, Any], stop: Event, delay: tuple[float, float]) -> None:
+def _serve_sink(shared: dict[str, Any], stop: Event, delay: tuple[float, float], nice: int) -> None:
     from tests.emails.smtp_sink import Received, SmtpSink
+
+    if nice:
+        try:
+            os.nice(nice)
+        except PermissionError:  # only root may raise a priority; the sink then shares the CPU as it is
+            shared["nice"].value = 0
 
     seen: set[str] = set()
 
@@ -58,6 +65,87 @@ def _serve_sink(shared: dict[str, Any], stop: Event, delay: tuple[float, float])
     sink.stop()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far (Linux /proc; a process gone counts 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def children_of(pids: list[int]) -> list[int]:
+    """The processes and all their descendants (a Celery worker and its pool processes)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError):
+                continue
+    found, frontier = set(pids), set(pids)
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return sorted(found)
+
+
+def processes_matching(*fragments: str) -> list[int]:
+    """Processes whose command line holds every fragment (e.g. the throwaway redis-server and its port)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if all(fragment in command for fragment in fragments):
+                found.append(int(entry.name))
+    return found
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL's processes serving the bench database (the workers' and this process's connections)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU time used by each role's processes between start() and stop(), whatever else the machine runs.
+
+    `roles` is asked for the processes at both ends: one that appears meanwhile (a database
+    connection opened during the run) counts from zero, one that is gone by the end is not counted.
+    """
+
+    def __init__(self, roles: Callable[[], dict[str, list[int]]]) -> None:
+        self._roles = roles
+        self._started: dict[str, dict[int, float]] = {}
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        return {role: {pid: cpu_seconds([pid]) for pid in pids} for role, pids in self._roles().items()}
+
+    def start(self) -> None:
+        self._started = self._read()
+
+    def stop(self) -> dict[str, float]:
+        used = {}
+        for role, now in self._read().items():
+            before = self._started.get(role, {})
+            used[role] = sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+        return used
+
+
 class SinkProcess:
     """An aiosmtpd sink in a process of its own, so it does not compete for this process's GIL.
 
@@ -65,7 +153,7 @@ class SinkProcess:
     how many messages came before it. Times are its time.monotonic() (system-wide on Linux).
     """
 
-    def __init__(self, *, delay_seconds: tuple[float, float] = (0.0, 0.0)) -> None:
+    def __init__(self, *, delay_seconds: tuple[float, float] = (0.0, 0.0), nice: int = 0) -> None:
         context = multiprocessing.get_context("spawn")
         self._shared: dict[str, Any] = {
             "port": context.Value("i", 0),
@@ -75,14 +163,24 @@ class SinkProcess:
             "watched": context.Array("c", 255),
             "watched_position": context.Value("q", -1),
             "watched_at": context.Value("d", 0.0),
+            "nice": context.Value("i", nice),
         }
         self._stop = context.Event()
-        args = (self._shared, self._stop, delay_seconds)
+        args = (self._shared, self._stop, delay_seconds, nice)
         self._process = context.Process(target=_serve_sink, args=args, name="smtp-sink", daemon=True)
 
     @property
     def port(self) -> int:
         return int(self._shared["port"].value)
+
+    @property
+    def nice(self) -> int:
+        """How much the sink's priority was raised (negative) or lowered; 0 if it could not be."""
+        return int(self._shared["nice"].value)
+
+    @property
+    def pid(self) -> int:
+        return int(self._process.pid or 0)
 
     @property
     def count(self) -> int:
@@ -132,8 +230,10 @@ class SinkProcess:
 
 
 @contextmanager
-def sink_process(*, delay_seconds: tuple[float, float] = (0.0, 0.0)) -> Iterator[SinkProcess]:
-    sink = SinkProcess(delay_seconds=delay_seconds)
+def sink_process(*, delay_seconds: tuple[float, float] = (0.0, 0.0), nice: int = 0) -> Iterator[SinkProcess]:
+    """`nice` below 0 raises the sink's priority (root only): a mail server is another machine, not a
+    process competing for this one's cores with the code under test and whatever else runs here."""
+    sink = SinkProcess(delay_seconds=delay_seconds, nice=nice)
     sink.start()
     try:
         yield sink
@@ -167,8 +267,8 @@ def worker_environment(*, broker_url: str, smtp_port: int) -> dict[str, str]:
 @contextmanager
 def celery_workers(
     workers: list[tuple[str, int]], *, broker_url: str, smtp_port: int, pool: str = "prefork"
-) -> Iterator[None]:
-    """`celery -A backend worker` processes, one per (queues, concurrency); ready when this yields."""
+) -> Iterator[list[int]]:
+    """`celery -A backend worker` processes, one per (queues, concurrency); ready when this yields their pids."""
     environment = worker_environment(broker_url=broker_url, smtp_port=smtp_port)
     processes: list[tuple[subprocess.Popen[bytes], Any]] = []
     try:
@@ -180,7 +280,7 @@ def celery_workers(
             process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
             processes.append((process, log))
         _wait_until_consuming(broker_url, {q for queues, _ in workers for q in queues.split(",")}, processes)
-        yield
+        yield [process.pid for process, _ in processes]
     finally:
         for process, _ in processes:
             process.terminate()

@@ -58,6 +58,7 @@ GUNICORN_THREADS = 4
 INSERT_CONNECTIONS = 4
 DRAIN_CONCURRENCY = 4  # the README's transactional worker
 DRAIN_TIMEOUT = 180.0
+BOOT_TIMEOUT = 180.0  # a loaded machine takes long to import the application in every worker
 PROFILE_REQUESTS = 300
 TARGET_RATIO = 0.10
 TARGET_P99_MS = 100.0
@@ -97,8 +98,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=GUNICORN_WORKERS)
     parser.add_argument("--threads", type=int, default=GUNICORN_THREADS)
     parser.add_argument(
-        "--conn-max-age", help="DATABASE_CONN_MAX_AGE for the web workers (default: the settings' default, 0)."
+        "--conn-max-age", help="DATABASE_CONN_MAX_AGE for the web workers (default: the settings' default)."
     )
+    parser.add_argument("--no-profile", action="store_true", help="Skip the profile printed when the target is missed.")
     parser.add_argument("--profile-only", type=int, default=0, help=argparse.SUPPRESS)  # the profiling child
     options = parser.parse_args()
     if options.profile_only:
@@ -115,11 +117,11 @@ def main() -> int:
         print(f"machine: {os.cpu_count()} CPUs; PostgreSQL, redis-server, sink, gunicorn and load share them")
         print(
             f"gunicorn: {options.workers} gthread workers × {options.threads} threads on 127.0.0.1:{port}, "
-            f"DATABASE_CONN_MAX_AGE={env.get('DATABASE_CONN_MAX_AGE', '0 (default)')}",
+            f"DATABASE_CONN_MAX_AGE={env.get('DATABASE_CONN_MAX_AGE') or _default_conn_max_age()}",
             flush=True,
         )
-        with gunicorn(env, port=port, workers=options.workers, threads=options.threads) as log:
-            tally, measured = _load(port, place_ids, options)
+        with gunicorn(env, port=port, workers=options.workers, threads=options.threads) as (log, group):
+            tally, measured, web_cpu = _load(port, place_ids, options, group)
             errors = _log_errors(log)
         rate = len(tally.latencies) / measured
         p50, p99 = tally.percentile(0.50), tally.percentile(0.99)
@@ -128,14 +130,27 @@ def main() -> int:
             f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; answers {dict(tally.statuses)}",
             flush=True,
         )
+        if web_cpu is not None and tally.latencies:
+            # Unlike the rate, this hardly depends on what else the machine runs meanwhile.
+            print(
+                f"    gunicorn's CPU in the measured window: {web_cpu:.1f} s, "
+                f"{web_cpu / len(tally.latencies) * 1000:.1f} ms per signature",
+                flush=True,
+            )
         problems = _problems(tally, errors)
         _check_outbox(problems)
         _drain(sink, env, problems)
         baseline = _inserts()
-        return _verdict(rate, p99, baseline, problems, env)
+        return _verdict(rate, p99, baseline, problems, env if not options.no_profile else None)
 
 
 # --- Setup
+
+
+def _default_conn_max_age() -> str:
+    from django.conf import settings
+
+    return f"{settings.DATABASES['default']['CONN_MAX_AGE']} (the settings' default)"
 
 
 def _seed() -> list[int]:
@@ -171,8 +186,8 @@ def _web_environment(*, broker: str, cache: str, smtp_port: int) -> dict[str, st
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> Iterator[IO[bytes]]:
-    """Yields gunicorn's log once it answers /healthz; master and workers are killed as a group."""
+def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> Iterator[tuple[IO[bytes], int]]:
+    """Yields gunicorn's log and process group once it answers /healthz; the group is killed at the end."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     command = [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
@@ -182,14 +197,14 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> I
     )
     try:
         _wait_for_http(port, process, log)
-        yield log
+        yield log, process.pid
     finally:
         _stop_group(process)
         log.close()
 
 
 def _wait_for_http(port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + BOOT_TIMEOUT
     while time.monotonic() < deadline and process.poll() is None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -219,7 +234,10 @@ def _stop_group(process: subprocess.Popen[bytes]) -> None:
 # --- (a) the load
 
 
-def _load(port: int, place_ids: list[int], options: argparse.Namespace) -> tuple[Tally, float]:
+def _load(
+    port: int, place_ids: list[int], options: argparse.Namespace, group: int
+) -> tuple[Tally, float, float | None]:
+    """The tally, the measured seconds, and the CPU seconds gunicorn spent in them (None off Linux)."""
     tally = Tally()
     started = time.monotonic()
     measure_from, stop_at = started + options.warm_up, started + options.warm_up + options.seconds
@@ -229,9 +247,32 @@ def _load(port: int, place_ids: list[int], options: argparse.Namespace) -> tuple
     ]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, measure_from - time.monotonic()))
+    cpu_from = _group_cpu_seconds(group)
+    time.sleep(max(0.0, stop_at - time.monotonic()))
+    cpu_to = _group_cpu_seconds(group)
     for thread in threads:
         thread.join()
-    return tally, options.seconds
+    web_cpu = cpu_to - cpu_from if cpu_from is not None and cpu_to is not None else None
+    return tally, options.seconds, web_cpu
+
+
+def _group_cpu_seconds(group: int) -> float | None:
+    """User and system CPU seconds of every live process in the process group, from /proc."""
+    if not os.path.isdir("/proc"):
+        return None
+    ticks = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == group:  # pgrp; utime and stime are the 14th and 15th fields of the line
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _client(port: int, number: int, place_ids: list[int], tally: Tally, measure_from: float, stop_at: float) -> None:
@@ -451,7 +492,7 @@ def _insert_from(
 # --- Verdict and profile
 
 
-def _verdict(rate: float, p99: float, baseline: Baseline, problems: list[str], env: dict[str, str]) -> int:
+def _verdict(rate: float, p99: float, baseline: Baseline, problems: list[str], env: dict[str, str] | None) -> int:
     ratio = rate / baseline.rate
     met = ratio >= TARGET_RATIO and p99 < TARGET_P99_MS
     print(
@@ -461,7 +502,7 @@ def _verdict(rate: float, p99: float, baseline: Baseline, problems: list[str], e
     )
     for problem in problems:
         print(f"PROBLEM: {problem}")
-    if not met:
+    if not met and env is not None:
         _profile(env)
     return 0 if met and not problems else 1
 
@@ -482,19 +523,31 @@ def _profile_child(count: int) -> int:
 
     place_ids = list(Place.objects.values_list("pk", flat=True))
     rng = random.Random(99)
-    requests = [_request(rng, f"profile-{n}", place_ids) for n in range(count + 20)]
+    requests = [_request(rng, f"profile-{n}", place_ids) for n in range(2 * count + 20)]
     for body, headers in requests[:20]:  # warm: imports, templates, connections
         _call(application, body, headers)
-    profiler = cProfile.Profile()
     statuses: Counter[str] = Counter()
+    started, cpu_started = time.monotonic(), time.process_time()
+    for body, headers in requests[20 : 20 + count]:
+        statuses[_call(application, body, headers)] += 1
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    print(
+        f"    {count} requests one after another: {seconds / count * 1000:.1f} ms each, "
+        f"{cpu / count * 1000:.1f} ms of it this process's CPU,",
+        dict(statuses),
+    )
+    # CPU time, not wall time: on a shared machine, waits for PostgreSQL say more about the neighbours.
+    profiler = cProfile.Profile(time.process_time)
+    statuses.clear()
     started = time.monotonic()
     profiler.enable()
-    for body, headers in requests[20:]:
+    for body, headers in requests[20 + count :]:
         statuses[_call(application, body, headers)] += 1
     profiler.disable()
     seconds = time.monotonic() - started
     print(
-        f"    {count} requests in {seconds:.2f} s under cProfile ({seconds / count * 1000:.1f} ms each),",
+        f"    {count} requests in {seconds:.2f} s under cProfile ({seconds / count * 1000:.1f} ms each; "
+        "the figures below are CPU seconds),",
         dict(statuses),
     )
     _print_queries(application, _request(rng, "profile-queries", place_ids))

@@ -20,3 +20,6 @@ class CampaignsConfig(AppConfig):
         register_personal_data()
         address_rejected.connect(flag_officials, dispatch_uid="campaigns.receivers.flag_officials")
         confirmed.connect(count_confirmed_signatures, dispatch_uid="campaigns.receivers.count_confirmed_signatures")
+        from campaigns.letters.receivers import connect as connect_letters
+
+        connect_letters()

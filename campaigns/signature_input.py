@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.challenges import check_signing_challenge
 from campaigns.disposable import flags_for
-from campaigns.models import OfficialsSee, Petition, Place, PlaceStatus
+from campaigns.models import LetterCampaign, OfficialsSee, Petition, Place, PlaceStatus
 from campaigns.places_lookup import ZIP_CODE_PATTERN, candidates_for_zip
 from campaigns.signing import SignatureForm
 
@@ -44,6 +44,9 @@ OFFICIALS_SEE_CHOICES = [
     (OfficialsSee.NAME_CITY.value, _("My name and city")),
     (OfficialsSee.NAME_ADDRESS.value, _("My name and full street address")),
 ]
+
+# What a signer or a letter writer acts in: both name a campaign and one place of it, or every place.
+Scope = Petition | LetterCampaign
 
 # Bidirectional overrides and isolates: they make a name or comment display as something else.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -126,7 +129,7 @@ def signature_form(
     )
 
 
-def signer_place(petition: Petition, *, place_id: int | None, zip_code: str) -> Place:
+def signer_place(petition: Scope, *, place_id: int | None, zip_code: str) -> Place:
     """The place given, or the one place the ZIP code means among those the petition is for."""
     if place_id is not None:
         found = _petition_places(petition).filter(pk=place_id).first()
@@ -147,7 +150,7 @@ def signer_place(petition: Petition, *, place_id: int | None, zip_code: str) -> 
     return places[0]
 
 
-def places_for_zip(petition: Petition, zip_code: str) -> list[Place]:
+def places_for_zip(petition: Scope, zip_code: str) -> list[Place]:
     """The ZIP code's places that the petition is for, most likely first; none for a malformed code."""
     try:
         candidates = candidates_for_zip(zip_code)
@@ -174,20 +177,25 @@ def is_honeypot_filled(sent: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _petition_places(petition: Petition) -> QuerySet[Place]:
+def _petition_places(petition: Scope) -> QuerySet[Place]:
     tracked = Place.objects.filter(
         pk__in=PlaceStatus.objects.for_campaign(petition.campaign).values("place_id"),
     )
     return tracked.filter(pk=petition.place_id) if petition.place_id else tracked
 
 
-def _not_for_this_petition(petition: Petition) -> str:
+def _not_for_this_petition(petition: Scope) -> str:
+    if petition.place is not None and isinstance(petition, LetterCampaign):
+        return str(_("These letters are for people in %(place)s.") % {"place": petition.place})
     if petition.place is not None:
         return str(_("This petition is for people in %(place)s.") % {"place": petition.place})
     return str(_("This campaign does not follow that place."))
 
 
-def _no_place_at(petition: Petition, zip_code: str) -> str:
+def _no_place_at(petition: Scope, zip_code: str) -> str:
+    if petition.place is not None and isinstance(petition, LetterCampaign):
+        message = _("These letters are for people in %(place)s, and ZIP code %(zip)s is not there.")
+        return str(message % {"place": petition.place, "zip": zip_code})
     if petition.place is not None:
         message = _("This petition is for people in %(place)s, and ZIP code %(zip)s is not there.")
         return str(message % {"place": petition.place, "zip": zip_code})

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns import tallies
 from campaigns.models import OfficialsSee, Petition, Place, Review, Signature
 from supporters.confirming import request_confirmation
-from supporters.identity import supporter_for
-from supporters.models import Confirmation
+from supporters.identity import find_or_create_supporter
+from supporters.models import Confirmation, Supporter
 
 
 @dataclass(frozen=True)
@@ -46,23 +46,18 @@ def sign_petition(form: SignatureForm, *, visit: MutableMapping[str, Any]) -> Si
     address gets this visit's confirmation link), or a confirmed one (nothing changes, nothing is
     mailed: the address has already said yes to this petition).
     """
-    supporter = supporter_for(email=form.email, language=form.language)
+    supporter, new_supporter = find_or_create_supporter(email=form.email, language=form.language)
+    if new_supporter:
+        # Nobody can have signed for an address this transaction has just added, and no other
+        # transaction sees it before we commit: the confirmation first, then one plain INSERT.
+        confirmation = _ask_confirmation(form, supporter, visit)
+        return Signature.objects.create(supporter=supporter, confirmation=confirmation, **_choices(form))
     signature, created = _signature_for(form, supporter_id=supporter.pk)
     if signature.confirmed_at is not None:
         return signature
-    if not created:
-        _take_choices(signature, form)
-    wants_address = form.officials_see == OfficialsSee.NAME_ADDRESS and form.street_address
-    confirmation = request_confirmation(
-        supporter=supporter,
-        visit=visit,
-        action=_("sign the petition “%(title)s”") % {"title": form.petition.title},
-        language=form.language,
-        name=form.name,
-        street_address=form.street_address if wants_address else None,
-    )
-    signature.confirmation = confirmation
-    signature.save()
+    changed = ["confirmation"] if created else ["confirmation", *_take_choices(signature, form)]
+    signature.confirmation = _ask_confirmation(form, supporter, visit)
+    signature.save(update_fields=changed)
     return signature
 
 
@@ -87,14 +82,29 @@ def _signature_for(form: SignatureForm, *, supporter_id: int) -> tuple[Signature
         return found, False
 
 
-def _take_choices(signature: Signature, form: SignatureForm) -> None:
+def _ask_confirmation(form: SignatureForm, supporter: Supporter, visit: MutableMapping[str, Any]) -> Confirmation:
+    wants_address = form.officials_see == OfficialsSee.NAME_ADDRESS and form.street_address
+    return request_confirmation(
+        supporter=supporter,
+        visit=visit,
+        action=_("sign the petition “%(title)s”") % {"title": form.petition.title},
+        language=form.language,
+        name=form.name,
+        street_address=form.street_address if wants_address else None,
+    )
+
+
+def _take_choices(signature: Signature, form: SignatureForm) -> list[str]:
+    """This visit's choices on an earlier signature; the names of the fields to save."""
     earlier_review, earlier_flags = signature.review, list(signature.flags)
-    for name, value in _choices(form).items():
+    choices = _choices(form)
+    for name, value in choices.items():
         setattr(signature, name, value)
     if earlier_review != Review.ACCEPTED:
         # Signing again undoes neither an organizer's rejection nor an earlier visit's reason to hold it.
         signature.review = earlier_review
         signature.flags = earlier_flags + [flag for flag in form.flags if flag not in earlier_flags]
+    return list(choices)
 
 
 def _choices(form: SignatureForm) -> dict[str, Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db.models import F, Q
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from emails import kinds
 from emails.failures import Failure, classify
+from emails.mime import OutboxEmail
 from emails.models import EVERY_LIST, BulkSend, OutboundMessage, Status, Suppression, Unsubscribe, history
 from privacy.addresses import address_hashes
 
@@ -22,7 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 def deliver(ids: Sequence[int]) -> None:
-    """Sends the deliverable messages among `ids` over one connection; a task may run this twice."""
+    """Sends the deliverable messages among `ids` over one connection; a task may run this twice.
+
+    A message the server accepted is marked sent in the same statement that claims the next one,
+    so it costs one round trip to the database, and no message's DATA starts while an accepted
+    one is unrecorded: a worker killed at any point leaves at most one message in doubt.
+    """
     now = timezone.now()
     due = Q(status=Status.QUEUED) | Q(status=Status.RETRY, next_attempt_at__lte=now + dt.timedelta(seconds=1))
     messages = list(OutboundMessage.objects.filter(due, pk__in=ids).select_related("bulk").order_by("pk"))
@@ -30,6 +38,7 @@ def deliver(ids: Sequence[int]) -> None:
         return
     suppressed, unsubscribed = _blocked(messages)
     connection: BaseEmailBackend | None = None
+    accepted: _Accepted | None = None  # by the server, and not yet marked sent
     _commit_without_waiting_for_disk(True)
     try:
         for message in messages:
@@ -38,17 +47,31 @@ def deliver(ids: Sequence[int]) -> None:
             if connection is None:
                 connection = get_connection()
                 connection.open()
-            if not _claim(message):
+            claimed = _claim(message) if accepted is None else _record_sent_and_claim(accepted, message)
+            accepted = None
+            if not claimed:
                 continue  # another worker has it
-            failure = _send(connection, message)
-            if failure is not None and failure.connection_lost:
+            outcome = _send(connection, message)
+            if isinstance(outcome, _Accepted):
+                accepted = outcome
+            elif outcome.connection_lost:
                 break  # the rest stay queued for the sweep
     except OSError as error:
         logger.warning("mail server unreachable (%s); the outbox sweep will retry", type(error).__name__)
     finally:
-        _commit_without_waiting_for_disk(False)
-        if connection is not None:
-            connection.close()
+        try:
+            if accepted is not None:
+                _record_sent(accepted.message, accepted.provider_id)
+        finally:
+            _commit_without_waiting_for_disk(False)
+            if connection is not None:
+                connection.close()
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    message: OutboundMessage
+    provider_id: str
 
 
 def _commit_without_waiting_for_disk(on: bool) -> None:
@@ -64,8 +87,8 @@ def _commit_without_waiting_for_disk(on: bool) -> None:
             cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
 
 
-def email_for(message: OutboundMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+def email_for(message: OutboundMessage) -> OutboxEmail:
+    email = OutboxEmail(
         subject=message.subject,
         body=message.text_body,
         from_email=message.from_email,
@@ -114,7 +137,7 @@ def _claim(message: OutboundMessage) -> bool:
     return claimed == 1
 
 
-def _send(connection: BaseEmailBackend, message: OutboundMessage) -> Failure | None:
+def _send(connection: BaseEmailBackend, message: OutboundMessage) -> _Accepted | Failure:
     email = email_for(message)
     try:
         connection.send_messages([email])
@@ -124,8 +147,7 @@ def _send(connection: BaseEmailBackend, message: OutboundMessage) -> Failure | N
         return failure
     status = getattr(email, "anymail_status", None)
     provider_id = str((status.message_id if status is not None else None) or message.message_id)[:255]
-    _record_sent(message, provider_id)
-    return None
+    return _Accepted(message, provider_id)
 
 
 # The status and its history row in one statement: one round trip, and they never disagree.
@@ -137,6 +159,29 @@ WITH sent AS (
 INSERT INTO emails_messageevent (message_id, status, at, detail) SELECT id, %(sent)s, %(now)s, %(detail)s FROM sent
 """
 
+# The same, and the next message's claim (the conditional update of _claim()): its row count is the claim's.
+_SENT_AND_CLAIM = """
+WITH sent AS (
+    UPDATE emails_outboundmessage SET status = %(sent)s, sent_at = %(now)s, provider_id = %(provider_id)s,
+        last_error = '' WHERE id = %(id)s AND status = %(sending)s RETURNING id
+), sent_event AS (
+    INSERT INTO emails_messageevent (message_id, status, at, detail) SELECT id, %(sent)s, %(now)s, %(detail)s FROM sent
+)
+UPDATE emails_outboundmessage SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1
+    WHERE id = %(claim_id)s AND status = %(claim_status)s AND attempts = %(claim_attempts)s
+"""
+
+
+def _sent_parameters(message: OutboundMessage, provider_id: str) -> dict[str, Any]:
+    return {
+        "sent": Status.SENT.value,
+        "sending": Status.SENDING.value,
+        "now": timezone.now(),
+        "provider_id": provider_id,
+        "id": message.pk,
+        "detail": f"provider id {provider_id}",
+    }
+
 
 def _record_sent(message: OutboundMessage, provider_id: str) -> None:
     if db_connection.vendor != "postgresql":  # SQLite runs no UPDATE inside a WITH
@@ -146,17 +191,21 @@ def _record_sent(message: OutboundMessage, provider_id: str) -> None:
         history(message, Status.SENT, f"provider id {provider_id}")
         return
     with db_connection.cursor() as cursor:
-        cursor.execute(
-            _SENT,
-            {
-                "sent": Status.SENT.value,
-                "sending": Status.SENDING.value,
-                "now": timezone.now(),
-                "provider_id": provider_id,
-                "id": message.pk,
-                "detail": f"provider id {provider_id}",
-            },
-        )
+        cursor.execute(_SENT, _sent_parameters(message, provider_id))
+
+
+def _record_sent_and_claim(accepted: _Accepted, message: OutboundMessage) -> bool:
+    """Marks the accepted message sent and claims `message`, in one statement and one transaction."""
+    if db_connection.vendor != "postgresql":
+        _record_sent(accepted.message, accepted.provider_id)
+        return _claim(message)
+    parameters = _sent_parameters(accepted.message, accepted.provider_id)
+    parameters |= {"claim_id": message.pk, "claim_status": message.status, "claim_attempts": message.attempts}
+    with db_connection.cursor() as cursor:
+        cursor.execute(_SENT_AND_CLAIM, parameters)
+        claimed: bool = cursor.rowcount == 1
+    message.attempts += 1
+    return claimed
 
 
 def _record_failure(message: OutboundMessage, failure: Failure) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from email.utils import make_msgid
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, connections, router, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from emails import kinds
@@ -42,49 +44,85 @@ def send(
     message_kind = kinds.get(kind)
     if message_kind.unsubscribable != bool(list_key):
         raise ValueError(f"{kind}: bulk and update mail needs a list key; transactional mail takes none.")
-    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    # No savepoint of its own: an error here is the caller's error; only the insert below is guarded.
-    with transaction.atomic(savepoint=False):
-        status = Status.HELD if bulk is not None else Status.QUEUED
-        detail = ""
-        if message_kind.to_unconfirmed and _over_daily_limit(to):
-            status, detail = Status.REFUSED, f"more than {settings.EMAIL_UNCONFIRMED_DAILY_LIMIT} such messages today"
-        extra_headers = dict(headers or {})
-        if list_key:
-            link = unsubscribe_url(to, list_key)
-            context = {**context, "unsubscribe_url": link}
-            extra_headers |= {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        rendered = render(message_kind.template, context, language=language)
-        message = OutboundMessage(
-            idempotency_key=key,
-            kind=kind,
-            stream=message_kind.stream,
-            language=language,
-            to_address=to,
-            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            reply_to=reply_to,
-            subject=rendered.subject,
-            text_body=rendered.text,
-            html_body=rendered.html,
-            headers=extra_headers,
-            list_key=list_key,
-            bulk=bulk,
-            counts_toward_daily_limit=message_kind.to_unconfirmed,
-            message_id=make_msgid(domain=_message_id_domain()),
-            status=status,
-            last_error=detail,
-        )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            # The same key, saved by a concurrent caller that committed while we rendered.
-            return OutboundMessage.objects.get(idempotency_key=key)
-    if status == Status.QUEUED:
+    extra_headers = dict(headers or {})
+    if list_key:
+        link = unsubscribe_url(to, list_key)
+        context = {**context, "unsubscribe_url": link}
+        extra_headers |= {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    rendered = render(message_kind.template, context, language=language)
+    message = OutboundMessage(
+        idempotency_key=key,
+        kind=kind,
+        stream=message_kind.stream,
+        language=language,
+        to_address=to,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        headers=extra_headers,
+        list_key=list_key,
+        bulk=bulk,
+        counts_toward_daily_limit=message_kind.to_unconfirmed,
+        message_id=make_msgid(domain=_message_id_domain()),
+        status=Status.HELD if bulk is not None else Status.QUEUED,
+    )
+    if message_kind.to_unconfirmed:
+        # The count and the insert in one transaction, under the address's lock. No savepoint of its
+        # own: an error here is the caller's error.
+        with transaction.atomic(savepoint=False):
+            if _over_daily_limit(to):
+                limit = settings.EMAIL_UNCONFIRMED_DAILY_LIMIT
+                message.status, message.last_error = Status.REFUSED, f"more than {limit} such messages today"
+            inserted = _insert(message)
+    else:
+        inserted = _insert(message)
+    if not inserted:
+        # The key was used before, or by a concurrent caller whose transaction has committed meanwhile.
+        return OutboundMessage.objects.get(idempotency_key=key)
+    if message.status == Status.QUEUED:
         publish_after_commit(message.pk, message.stream)
     return message
+
+
+def _insert(message: OutboundMessage) -> bool:
+    """Writes the row unless its key exists: one statement, no savepoint, no lookup beforehand.
+
+    `INSERT … ON CONFLICT (idempotency_key) DO NOTHING` waits for a concurrent insert of the same key
+    and then does nothing if that one commits, so the same key never makes a second row.
+    """
+    alias = router.db_for_write(OutboundMessage)
+    connection = connections[alias]
+    fields = _insert_fields()
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection=connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, alias
+    return True
+
+
+@cache
+def _insert_fields() -> list[Field[Any, Any]]:
+    return [field for field in OutboundMessage._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    quote = connections[router.db_for_write(OutboundMessage)].ops.quote_name
+    meta = OutboundMessage._meta
+    columns = ", ".join(quote(field.column) for field in _insert_fields())
+    placeholders = ", ".join(["%s"] * len(_insert_fields()))
+    key = quote(meta.get_field("idempotency_key").column)
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
 
 
 def unsubscribe_url(address: str, list_key: str) -> str:

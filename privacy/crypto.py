@@ -6,6 +6,7 @@ import base64
 import binascii
 import os
 import re
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,6 +29,13 @@ def _keyring() -> list[tuple[str, bytes]]:
     return ring
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    # Keyed by the key's bytes, not its id: a rotated or overridden keyring gets its own cipher.
+    # An AESGCM object holds no per-message state (the nonce is an argument), so one serves all calls.
+    return AESGCM(key)
+
+
 def current_key_id() -> str:
     return _keyring()[0][0]
 
@@ -41,7 +49,7 @@ def encrypt(plaintext: str, *, context: str) -> str:
     kid, key = _keyring()[0]
     nonce = os.urandom(NONCE_BYTES)
     # The context is the AAD: a token copied into another column fails authentication there.
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = _cipher(key).encrypt(nonce, plaintext.encode(), context.encode())
     body = base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode()
     return f"{token_prefix(kid)}{body}"
 
@@ -56,7 +64,7 @@ def decrypt(token: str, *, context: str) -> str:
     if key is None:
         raise DecryptionError(f"Unknown encryption key id {kid!r}: is it still in FIELD_ENCRYPTION_KEYS?")
     try:
-        plaintext = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode())
+        plaintext = _cipher(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode())
     except InvalidTag:
         raise DecryptionError(
             f"Token under key {kid!r} failed authentication: tampered, wrong key or moved from another column."

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import connections, router
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from privacy.fields import matching
@@ -34,13 +38,58 @@ def supporter_for(*, email: str, language: str) -> Supporter:
 
     Never updates an existing supporter: only a confirmation may change what we hold.
     """
+    return find_or_create_supporter(email=email, language=language)[0]
+
+
+def find_or_create_supporter(*, email: str, language: str) -> tuple[Supporter, bool]:
+    """supporter_for, and whether this call created the supporter (in the caller's transaction).
+
+    A supporter created here cannot have signed or written anything yet: no other transaction sees
+    the row before the caller commits.
+    """
     address = clean_address(email)
     found = find_supporter(address)
     if found is not None:
-        return found
-    try:
-        # A savepoint: the unique hash makes a concurrent creation fail here, not the caller's transaction.
-        with transaction.atomic():
-            return Supporter.objects.create(email=address, language=language)
-    except IntegrityError:
-        return Supporter.objects.get(matching(Supporter, "email_hash", address))
+        return found, False
+    supporter = Supporter(email=address, language=language)
+    if _insert_unless_taken(supporter):
+        return supporter, True
+    # Created meanwhile by a concurrent request, which has committed: the insert waited for it.
+    return Supporter.objects.get(matching(Supporter, "email_hash", address)), False
+
+
+def _insert_unless_taken(supporter: Supporter) -> bool:
+    """`INSERT … ON CONFLICT DO NOTHING`: the unique hash turns a concurrent creation into no row.
+
+    One statement instead of a savepoint, an insert and its release; nothing fails in the caller's
+    transaction.
+    """
+    alias = router.db_for_write(Supporter)
+    connection = connections[alias]
+    fields = _insert_fields()
+    values = [field.get_db_prep_save(field.pre_save(supporter, True), connection=connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(alias), values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    supporter.pk = row[0]
+    supporter._state.adding, supporter._state.db = False, alias
+    return True
+
+
+@cache
+def _insert_fields() -> list[Field[Any, Any]]:
+    return [field for field in Supporter._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    meta = Supporter._meta
+    columns = ", ".join(quote(field.column) for field in _insert_fields())
+    placeholders = ", ".join(["%s"] * len(_insert_fields()))
+    hash_column = quote(meta.get_field("email_hash").column)
+    # Names from the model, quoted; the values are parameters.
+    insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    return f"{insert} ON CONFLICT ({hash_column}) DO NOTHING RETURNING {quote(meta.pk.column)}"

@@ -4,12 +4,14 @@ from django.urls import path
 
 from campaigns.api import views
 from campaigns.api.public import challenges
+from campaigns.api.public import letters as letter_views
 from campaigns.api.public import petitions as petition_views
 from campaigns.api.public import views as public
 
 app_name = "campaigns-api"
 CAMPAIGN = "campaigns/<slug:slug>/"
 PETITION = f"{CAMPAIGN}petitions/<slug:petition_slug>/"
+LETTERS = f"{CAMPAIGN}letters/<slug:letter_slug>/"
 
 urlpatterns = [
     path("campaigns/", views.PublicCampaignList.as_view(), name="campaign-list"),
@@ -23,4 +25,6 @@ urlpatterns = [
     path(f"{PETITION}recent-signers/", petition_views.RecentSignerList.as_view(), name="petition-recent-signers"),
     path(f"{PETITION}signatures/", petition_views.SignatureCreate.as_view(), name="petition-sign"),
     path("petitions/challenge/", challenges.SigningChallengeView.as_view(), name="signing-challenge"),
+    path(LETTERS, letter_views.LetterCampaignDetail.as_view(), name="letter-campaign-detail"),
+    path(f"{LETTERS}letters/", letter_views.LetterCreate.as_view(), name="letter-write"),
 ]

@@ -6,6 +6,15 @@ from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import DatePrecision
 from campaigns.models.exports import SignatureExport
 from campaigns.models.invitations import Invitation
+from campaigns.models.letters import (
+    DeliveryMode,
+    Letter,
+    LetterCampaign,
+    LetterDelivery,
+    LettersSee,
+    OfficialPosition,
+    Position,
+)
 from campaigns.models.memberships import Membership, Role
 from campaigns.models.officials import Official
 from campaigns.models.petitions import OfficialsSee, Petition, Review, Signature, SignatureTally
@@ -19,14 +28,21 @@ __all__ = [
     "Campaign",
     "Citation",
     "DatePrecision",
+    "DeliveryMode",
     "Invitation",
+    "Letter",
+    "LetterCampaign",
+    "LetterDelivery",
+    "LettersSee",
     "Membership",
     "Official",
+    "OfficialPosition",
     "OfficialsSee",
     "Partnership",
     "Petition",
     "Place",
     "PlaceStatus",
+    "Position",
     "Program",
     "Review",
     "Role",

@@ -30,6 +30,9 @@ class Campaign(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     # Daily digests, per-day totals and charts count days in this zone.
+    # Letters to officials leave From this address (authenticated for the campaign's domain, never a
+    # supporter's: city mail filters reject spoofed senders); empty: DEFAULT_FROM_EMAIL.
+    sending_address = models.EmailField(blank=True)
     time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -48,6 +48,8 @@ class Official(models.Model):
     # are the point of a campaign); organizers see the flag and look for a better address.
     mail_problem = models.CharField(max_length=100, blank=True, help_text="e.g. hard bounce, spam complaint")
     mail_problem_at = models.DateTimeField(null=True, blank=True)
+    # Asked (through their position link) for one daily digest of letters instead of each letter.
+    letters_digest_only = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -24,6 +24,8 @@ from campaigns.models import (
     Campaign,
     Citation,
     Invitation,
+    Letter,
+    LetterCampaign,
     Membership,
     Official,
     Partnership,
@@ -39,6 +41,7 @@ from campaigns.models.exports import SignatureExport
 from campaigns.models.invitations import INVITATION_LIFETIME
 from supporters.models import Supporter
 from tests.conftest import sign_in_with_two_factors
+from tests.mailings.matrix_world import mailing_world
 
 PERSONAS = ("anonymous", "without_2fa", "stranger", "viewer", "editor", "owner", "editor_token", "operator")
 
@@ -72,6 +75,7 @@ SCOPED_READ = organizer(stranger=404, viewer=200, editor=200, owner=200, editor_
 OWNER_ONLY = organizer(stranger=404, viewer=403, editor=403, owner=200, editor_token=403, operator=200)
 EDITORS = organizer(stranger=404, viewer=403, editor=200, owner=200, editor_token=200, operator=200)
 C = "/api/v1/organizer/campaigns/ring"
+LETTER_TEMPLATE = "Please end the Ring partnership in {{ place }}, as your constituents ask."
 
 MATRIX: dict[str, list[Row]] = {
     "schema": [Row("GET", "/api/schema/", each(200))],
@@ -326,8 +330,123 @@ MATRIX: dict[str, list[Row]] = {
         Row("POST", f"{C}/signature-exports/", {**OWNER_ONLY, "owner": 202, "operator": 202}, {"confirmed": True}),
     ],
     "organizer-api:signature-export-detail": [Row("GET", f"{C}/signature-exports/{{signature_export}}/", OWNER_ONLY)],
+    # Donations: anyone sees the options; the test settings have no Stripe keys, so starting one is a 503
+    # for everyone; the public total is a 404 until organizers enable it.
+    "donations-api:options": [Row("GET", "/api/v1/campaigns/ring/donations/", each(200))],
+    "donations-api:checkout": [
+        Row(
+            "POST",
+            "/api/v1/campaigns/ring/donations/checkout/",
+            each(503),
+            {"amount": 2500, "email": "fox@example.org"},
+        )
+    ],
+    "donations-api:summary": [Row("GET", "/api/v1/campaigns/ring/donations/summary/", each(404))],
+    "donations-organizer-api:settings": [
+        Row("GET", f"{C}/donations/settings/", SCOPED_READ),
+        Row("PATCH", f"{C}/donations/settings/", OWNER_ONLY, {"tax_deductible": True}),
+    ],
+    "donations-organizer-api:totals": [Row("GET", f"{C}/donations/totals/", SCOPED_READ)],
+    # Donors' names and addresses: owners only, audited.
+    "donations-organizer-api:export": [Row("GET", f"{C}/donations/export/", OWNER_ONLY)],
     "organizer-api:signature-export-download": [
         Row("GET", f"{C}/signature-exports/{{signature_export}}/download/?token={{signature_export_token}}", OWNER_ONLY)
+    ],
+    # Briefings: viewers follow editions and deliveries; editors ask, preview, download (the appendix
+    # names constituents) and send. 900002 is a tracked place of briefing_world with nothing to cite.
+    "briefings-api:edition-list": [
+        Row("GET", f"{C}/briefings/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/briefings/",
+            organizer(stranger=404, viewer=403, editor=202, owner=202, editor_token=202, operator=202),
+            {"place": 900002},
+        ),
+    ],
+    "briefings-api:edition-detail": [Row("GET", f"{C}/briefings/{{briefing}}/", SCOPED_READ)],
+    "briefings-api:edition-preview": [Row("GET", f"{C}/briefings/{{briefing}}/preview/", EDITORS)],
+    "briefings-api:edition-pdf": [Row("GET", f"{C}/briefings/{{briefing}}/pdf/", EDITORS)],
+    "briefings-api:edition-send": [
+        Row(
+            "POST",
+            f"{C}/briefings/{{briefing}}/send/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {},
+        )
+    ],
+    "briefings-api:edition-deliveries": [Row("GET", f"{C}/briefings/{{briefing}}/deliveries/", SCOPED_READ)],
+    "briefings-api:preferences": [
+        Row("GET", f"{C}/briefing-preferences/", SCOPED_READ),
+        Row("PATCH", f"{C}/briefing-preferences/", EDITORS, {"support_step": 50}),
+    ],
+    # Letters: anyone reads a drive and writes; viewers see drives and figures, editors write drives and
+    # moderate, owners alone export letters (personal data).
+    "campaigns-api:letter-campaign-detail": [Row("GET", "/api/v1/campaigns/ring/letters/end-ring/", each(200))],
+    "campaigns-api:letter-write": [
+        Row(
+            "POST",
+            "/api/v1/campaigns/ring/letters/end-ring/letters/",
+            each(202),
+            {"email": "fox@example.org", "name": "Fox Mulder", "zip": "07003", "text": LETTER_TEMPLATE},
+        )
+    ],
+    "organizer-api:letter-campaign-list": [
+        Row("GET", f"{C}/letter-drives/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/letter-drives/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"slug": "mayor", "title": "To the mayor", "subject_template": "Hello", "body_template": LETTER_TEMPLATE},
+        ),
+    ],
+    "organizer-api:letter-campaign-detail": [
+        Row("GET", f"{C}/letter-drives/{{letter_drive}}/", SCOPED_READ),
+        Row("PATCH", f"{C}/letter-drives/{{letter_drive}}/", EDITORS, {"title": "Renamed"}),
+    ],
+    "organizer-api:held-letter-list": [Row("GET", f"{C}/letters/held/", EDITORS)],
+    "organizer-api:letter-approve": [Row("POST", f"{C}/letters/{{held_letter}}/approve/", EDITORS)],
+    "organizer-api:letter-reject": [Row("POST", f"{C}/letters/{{held_letter}}/reject/", EDITORS)],
+    "organizer-api:letter-figures-officials": [Row("GET", f"{C}/letters/figures/officials/", SCOPED_READ)],
+    "organizer-api:letter-figures-places": [Row("GET", f"{C}/letters/figures/places/", SCOPED_READ)],
+    "organizer-api:letter-export": [Row("GET", f"{C}/letters/export.csv", OWNER_ONLY)],
+    # Mailings: viewers read them and their figures; editors compose, preview and test to themselves;
+    # owners send, pause, resume and cancel. Steering a mailing in the wrong state is a 400.
+    "mailings-api:segment-size": [Row("GET", f"{C}/segment-size/?audience=signers", EDITORS)],
+    "mailings-api:mailing-list": [
+        Row("GET", f"{C}/mailings/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/mailings/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"title": "News", "variants": [{"language": "en", "subject": "News", "text": "Hi {{ first_name }}"}]},
+        ),
+    ],
+    "mailings-api:mailing-detail": [
+        Row("GET", f"{C}/mailings/{{draft_mailing}}/", SCOPED_READ),
+        Row("PATCH", f"{C}/mailings/{{draft_mailing}}/", EDITORS, {"title": "Renamed"}),
+        Row(
+            "DELETE",
+            f"{C}/mailings/{{draft_mailing}}/",
+            organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
+        ),
+    ],
+    "mailings-api:mailing-preview": [Row("GET", f"{C}/mailings/{{draft_mailing}}/preview/", EDITORS)],
+    "mailings-api:mailing-test": [
+        Row(
+            "POST",
+            f"{C}/mailings/{{draft_mailing}}/test/",
+            organizer(stranger=404, viewer=403, editor=202, owner=202, editor_token=202, operator=202),
+            {},
+        )
+    ],
+    "mailings-api:mailing-send": [
+        Row("POST", f"{C}/mailings/{{draft_mailing}}/send/", {**OWNER_ONLY, "owner": 202, "operator": 202}, {})
+    ],
+    "mailings-api:mailing-pause": [Row("POST", f"{C}/mailings/{{sending_mailing}}/pause/", OWNER_ONLY)],
+    "mailings-api:mailing-resume": [Row("POST", f"{C}/mailings/{{paused_mailing}}/resume/", OWNER_ONLY)],
+    "mailings-api:mailing-cancel": [
+        Row("POST", f"{C}/mailings/{{sending_mailing}}/cancel/", OWNER_ONLY),
+        Row("POST", f"{C}/mailings/{{draft_mailing}}/cancel/", {**OWNER_ONLY, "owner": 400, "operator": 400}),
     ],
 }
 
@@ -354,7 +473,7 @@ def test_it_has_a_row_for_every_api_endpoint():
 
 
 @pytest.fixture
-def world(db, user_factory) -> dict[str, Any]:
+def world(db, user_factory, settings, tmp_path) -> dict[str, Any]:
     ring = Campaign.objects.create(slug="ring", title="Ring", is_public=True)
     other = Campaign.objects.create(slug="other", title="Other")
     people = {name: user_factory(f"{name}@example.org") for name in ("stranger", "viewer", "editor", "owner")}
@@ -381,7 +500,10 @@ def world(db, user_factory) -> dict[str, Any]:
     )
     tracker_ids = tracker_world(ring, people["owner"])
     tracker_ids["held_signature"] = held_signature(ring, Place.objects.get(pk=tracker_ids["place"])).pk
+    tracker_ids |= letter_world(ring, Place.objects.get(pk=tracker_ids["place"]))
     export_ids = signature_export_world(ring, people["owner"])
+    export_ids |= briefing_world(ring, Place.objects.get(pk=tracker_ids["place"]), settings, tmp_path)
+    export_ids |= mailing_world(ring, people["owner"])
     return {
         "people": people,
         "editor_secret": editor_secret,
@@ -457,6 +579,18 @@ def held_signature(campaign: Campaign, place: Place) -> Signature:
     )
 
 
+def letter_world(campaign: Campaign, place: Place) -> dict[str, int]:
+    """A letter drive and a held letter of it."""
+    drive = LetterCampaign.objects.create(
+        campaign=campaign, slug="end-ring", title="Write", subject_template="End it", body_template=LETTER_TEMPLATE
+    )
+    supporter = Supporter.objects.create(email="walter@example.org")
+    letter = Letter.objects.create(
+        letter_campaign=drive, supporter=supporter, place=place, consent_version="1", review=Review.HELD, body="x"
+    )
+    return {"letter_drive": drive.pk, "held_letter": letter.pk}
+
+
 def signature_export_world(campaign: Campaign, owner: Any) -> dict[str, Any]:
     """A finished signature export, and a download link for it."""
     name = export_storage().save("signature-export-matrix.csv", ContentFile(b"created\n"))
@@ -464,6 +598,41 @@ def signature_export_world(campaign: Campaign, owner: Any) -> dict[str, Any]:
         campaign=campaign, requested_by=owner, status=SignatureExport.Status.DONE, row_count=0, file_name=name
     )
     return {"signature_export": export.pk, "signature_export_token": downloads.download_token(export)}
+
+
+def briefing_world(campaign: Campaign, place: Place, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    """A generated edition (files in tmp_path), and a tracked place with a fixed id for request bodies."""
+    from briefings.figures import gather
+    from briefings.models import Edition
+    from briefings.storage import briefing_storage
+    from campaigns.models import PlaceStatus
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "briefings": {"BACKEND": "briefings.storage.UnservedFileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    storage = briefing_storage()
+    edition = Edition.objects.create(
+        campaign=campaign,
+        place=place,
+        number=1,
+        status=Edition.Status.DONE,
+        fingerprint="0" * 64,
+        figures=gather(campaign=campaign, place=place, official=None).figures,
+        pdf_name=storage.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix")),
+        html_name=storage.save("matrix.html", ContentFile(b"<p>matrix</p>")),
+        sha256="0" * 64,
+        page_count=1,
+    )
+    spare = Place.objects.create(
+        pk=900002,
+        name="Glen Ridge",
+        kind="borough",
+        state="NJ",
+        ocd_id="ocd-division/country:us/state:nj/place:glen_ridge",
+    )
+    PlaceStatus.objects.create(campaign=campaign, place=spare)
+    return {"briefing": edition.pk}
 
 
 def client_for(persona: str, world: dict[str, Any]) -> Client:

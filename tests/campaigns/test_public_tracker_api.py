@@ -334,6 +334,7 @@ def test_it_shows_a_place_with_agencies_partnerships_officials_and_timeline(clie
         "district": "Ward 1",
         "term_start": "2023-01-01",
         "term_end": None,
+        "position": None,
     }
 
     [event] = body["timeline"]
@@ -500,8 +501,9 @@ def test_the_map_also_answers_plain_json_when_asked(client, world):
 # --- Query counts: fixed, however many places
 
 LIST_QUERIES = 4  # campaign, page of places, their agencies, those agencies' partnerships
-# campaign, place; agencies, partnerships, their citations; officials; events, their citations; signature tallies
-DETAIL_QUERIES = 9
+# campaign, place; agencies, partnerships, their citations; officials, their positions; events, their
+# citations; signature tallies; counted letters
+DETAIL_QUERIES = 11
 MAP_QUERIES = 2  # campaign, rows
 
 

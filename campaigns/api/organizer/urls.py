@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from campaigns.api.organizer import imports, moderation, signature_exports, tracker_views, views
+from campaigns.api.organizer import imports, letters, moderation, signature_exports, tracker_views, views
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -116,5 +116,39 @@ urlpatterns += [
         f"{CAMPAIGN}signature-exports/<int:pk>/download/",
         _exports.as_view({"get": "download"}),
         name="signature-export-download",
+    ),
+]
+
+# Letters (campaigns.api.organizer.letters): drives, moderation, figures, owners' CSV export.
+urlpatterns += [
+    path(f"{CAMPAIGN}letter-drives/", _rows(letters.LetterCampaignViewSet), name="letter-campaign-list"),
+    path(
+        f"{CAMPAIGN}letter-drives/<int:pk>/",
+        letters.LetterCampaignViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="letter-campaign-detail",
+    ),
+    path(f"{CAMPAIGN}letters/held/", letters.LetterReviewViewSet.as_view({"get": "list"}), name="held-letter-list"),
+    path(
+        f"{CAMPAIGN}letters/<int:pk>/approve/",
+        letters.LetterReviewViewSet.as_view({"post": "approve"}),
+        name="letter-approve",
+    ),
+    path(
+        f"{CAMPAIGN}letters/<int:pk>/reject/",
+        letters.LetterReviewViewSet.as_view({"post": "reject"}),
+        name="letter-reject",
+    ),
+    path(
+        f"{CAMPAIGN}letters/figures/officials/",
+        letters.LetterFiguresViewSet.as_view({"get": "officials"}),
+        name="letter-figures-officials",
+    ),
+    path(
+        f"{CAMPAIGN}letters/figures/places/",
+        letters.LetterFiguresViewSet.as_view({"get": "places"}),
+        name="letter-figures-places",
+    ),
+    path(
+        f"{CAMPAIGN}letters/export.csv", letters.LetterExportViewSet.as_view({"get": "download"}), name="letter-export"
     ),
 ]

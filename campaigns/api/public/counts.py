@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from campaigns import tallies
+from campaigns.letters.figures import counted_letters
 from campaigns.models import Campaign, Place
 
 
 def place_counts(*, campaign: Campaign, place: Place) -> dict[str, int]:
-    # Letters arrive with their feature; until then there are none to count.
-    return {"signatures": tallies.place_count(campaign=campaign, place=place), "letters": 0}
+    return {
+        "signatures": tallies.place_count(campaign=campaign, place=place),
+        "letters": counted_letters(campaign, place),
+    }

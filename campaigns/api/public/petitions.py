@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.db.models.signals import post_delete, post_save
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from backend.api.body_limits import LimitedJSONParser, refuse_large_body
 from backend.api.schema import ERROR
@@ -17,8 +19,8 @@ from campaigns import signature_input, signing, tallies
 from campaigns.api.public import petition_serializers as s
 from campaigns.api.public.caching import RevalidatedView
 from campaigns.api.public.views import PublicCampaignView
-from campaigns.models import Petition
-from campaigns.public_petitions import petitions_of, recent_signers
+from campaigns.models import Campaign, Petition, Place
+from campaigns.public_petitions import petitions_of, public_petition, recent_signers
 from campaigns.throttles import SIGNING_THROTTLES
 
 logger = logging.getLogger(__name__)
@@ -40,8 +42,11 @@ class PetitionView(PublicCampaignView):
     petition: Petition
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.petition = get_object_or_404(petitions_of(self.campaign), slug=kwargs["petition_slug"])
+        # APIView's own checks (throttles first), then the petition with its campaign in one query,
+        # instead of PublicCampaignView's campaign query followed by the petition's.
+        APIView.initial(self, request, *args, **kwargs)
+        self.petition = public_petition(campaign_slug=kwargs["slug"], petition_slug=kwargs["petition_slug"])
+        self.campaign = self.petition.campaign
 
 
 class PetitionList(RevalidatedView, PublicCampaignView, generics.ListAPIView[Petition]):
@@ -73,6 +78,33 @@ class RecentSignerList(RevalidatedView, PetitionView):
         return Response(s.RecentSignerSerializer(recent_signers(self.petition), many=True).data)
 
 
+# Published petitions as the signing view finds them, per process, for a moment: a burst of signers
+# costs one petition query per process and SIGNABLE_SECONDS, not one each. Any save or delete of a
+# campaign, petition or place in this process forgets them all; another process sees the change
+# (a petition closed, a campaign unpublished) at most SIGNABLE_SECONDS late.
+SIGNABLE_SECONDS = 2.0
+_signable: dict[tuple[str, str], tuple[float, Petition]] = {}
+
+
+def signable_petition(campaign_slug: str, petition_slug: str) -> Petition:
+    key, now = (campaign_slug, petition_slug), time.monotonic()
+    found = _signable.get(key)
+    if found is not None and now - found[0] < SIGNABLE_SECONDS:
+        return found[1]
+    petition = public_petition(campaign_slug=campaign_slug, petition_slug=petition_slug)  # or 404, not kept
+    _signable[key] = (now, petition)
+    return petition
+
+
+def _forget_signable(**kwargs: Any) -> None:
+    _signable.clear()
+
+
+for _model in (Campaign, Petition, Place):
+    post_save.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-saved")
+    post_delete.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-deleted")
+
+
 class SignatureCreate(PetitionView):
     """Signs the petition; the signature counts once the e-mailed link is confirmed.
 
@@ -89,7 +121,9 @@ class SignatureCreate(PetitionView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before the throttles, which read the body for the address.
         refuse_large_body(request.META, max_bytes=signature_input.MAX_BODY_BYTES)
-        super().initial(request, *args, **kwargs)
+        APIView.initial(self, request, *args, **kwargs)
+        self.petition = signable_petition(kwargs["slug"], kwargs["petition_slug"])
+        self.campaign = self.petition.campaign
         if not self.petition.is_open:
             raise PetitionClosed()
 

@@ -20,7 +20,17 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, LPad
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Agency, Campaign, Citation, Official, Partnership, PlaceStatus, Source, TimelineEvent
+from campaigns.models import (
+    Agency,
+    Campaign,
+    Citation,
+    Official,
+    OfficialPosition,
+    Partnership,
+    PlaceStatus,
+    Source,
+    TimelineEvent,
+)
 from campaigns.places_lookup import PlaceCandidate, candidates_for_zip, search_places
 
 
@@ -57,6 +67,9 @@ def tracked_place(*, campaign: Campaign, place_id: int) -> PlaceStatus:
     partnerships = Partnership.objects.all().prefetch_related(_public_citations())
     # Officials' e-mail and phone are for letters only: they are not even read here.
     officials = Official.objects.current().filter(campaign=campaign).defer("email", "phone")
+    # Each official's statements, newest first: the first is their position (campaigns.letters.positions).
+    positions = OfficialPosition.objects.order_by("-recorded_at", "-pk")
+    officials = officials.prefetch_related(Prefetch("positions", queryset=positions, to_attr="recorded_positions"))
     events = TimelineEvent.objects.filter(campaign=campaign).prefetch_related(_public_citations())
     statuses = PlaceStatus.objects.for_campaign(campaign).select_related("campaign", "place")
     statuses = statuses.prefetch_related(

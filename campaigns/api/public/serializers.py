@@ -168,13 +168,28 @@ class AgencySerializer(serializers.Serializer[Any]):
     partnerships = PartnershipSerializer(source="shown_partnerships", many=True)
 
 
+class OfficialPositionSerializer(serializers.Serializer[Any]):
+    position = serializers.CharField(help_text="supports_ending, opposes or undecided.")
+    position_label = serializers.CharField(source="get_position_display")
+    statement = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
 class OfficialSerializer(serializers.ModelSerializer[Official]):
     office_label = serializers.CharField(source="get_office_display")
+    position = serializers.SerializerMethodField(help_text="Their latest recorded position, or null.")
 
     class Meta:
         model = Official
         # Never "email" or "phone": they are for delivering letters, not for publishing.
-        fields: Any = ("id", "name", "office", "office_label", "district", "term_start", "term_end")
+        fields: Any = ("id", "name", "office", "office_label", "district", "term_start", "term_end", "position")
+
+    @extend_schema_field(OfficialPositionSerializer(allow_null=True))
+    def get_position(self, official: Official) -> dict[str, Any] | None:
+        recorded = getattr(official, "recorded_positions", None)
+        if recorded is None:
+            recorded = list(official.positions.order_by("-recorded_at", "-pk")[:1])
+        return OfficialPositionSerializer(recorded[0]).data if recorded else None
 
 
 class TimelineEventSerializer(serializers.Serializer[Any]):

@@ -1,0 +1,1 @@
+"""Letters to officials: writing, moderation, delivery planning, digests, positions, figures."""

@@ -1,0 +1,30 @@
+"""Letter writing's limits: the signing limits' rates (SIGNATURES_PER_IP, SIGNATURES_PER_ADDRESS), counted apart.
+
+Like signing, they fail open when the cache is down (campaigns.throttles says why); a letter still
+needs its address confirmed before anything is sent, and officials are protected by the hourly cap.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+
+from campaigns.throttles import SignaturesPerAddress, SignaturesPerIp
+
+
+class LettersPerIp(SignaturesPerIp):
+    scope = "letters_ip"
+
+
+class LettersPerAddress(SignaturesPerAddress):
+    scope = "letters_address"
+
+
+LETTER_THROTTLES = (LettersPerIp, LettersPerAddress)
+
+
+def allows(request: HttpRequest) -> bool:
+    """For the HTML form: counts this request against the same limits as the API."""
+    answers = [throttle().allow_request(cast(Any, request), None) for throttle in LETTER_THROTTLES]
+    return all(answers)

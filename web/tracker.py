@@ -1,0 +1,124 @@
+"""The campaign's home with its tracker (search, filters, map, list) and each tracked place's page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from campaigns import tallies
+from campaigns.api.public import queries
+from campaigns.api.public.counts import place_counts
+from campaigns.api.public.geojson import feature_collection
+from campaigns.models import Campaign, OfficialPosition, PlaceStatus, Status
+from campaigns.public_petitions import petitions_of
+from web import us_map
+from web.tracker_form import TrackerSearchForm
+
+PLACES_PER_PAGE = 50
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    name: str
+    state: str
+    status: str
+    status_label: str
+
+
+@require_GET
+def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = queries.public_campaign(slug)
+    states = _tracked_states(campaign)
+    form = TrackerSearchForm(request.GET if _asked(request) else None, states=states)
+    context: dict[str, Any] = {"campaign": campaign, "form": form, "petitions": _petitions(campaign)}
+    if form.is_bound and not form.is_valid():
+        context.update(_map(campaign, queries.PlaceFilters()))
+        return TemplateResponse(request, "web/tracker/campaign.html", context, status=400)
+    filters = form.filters() if form.is_bound else queries.PlaceFilters()
+    context.update(_map(campaign, filters))
+    statuses = queries.find_tracked_places(campaign=campaign, filters=filters)
+    if filters.ranked:
+        context["candidates"] = list(statuses[:SEARCH_LIMIT])
+    else:
+        paginator = Paginator(statuses.order_by("list_key"), PLACES_PER_PAGE)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+        context["query_without_page"] = _without_page(request)
+    context["filtered"] = form.is_bound
+    return TemplateResponse(request, "web/tracker/campaign.html", context)
+
+
+@require_GET
+def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
+    campaign = queries.public_campaign(slug)
+    status = queries.tracked_place(campaign=campaign, place_id=place_id)
+    officials = status.place.current_officials  # type: ignore[attr-defined]
+    positions = OfficialPosition.objects.filter(campaign=campaign, official__in=officials).latest_per_official()
+    timeline = sorted(status.place.campaign_events, key=lambda e: e.occurred_on, reverse=True)  # type: ignore[attr-defined]
+    by_official = {position.official_id: position for position in positions}
+    petitions = [p for p in petitions_of(campaign) if p.place_id in (None, place_id)]
+    context = {
+        "campaign": campaign,
+        "status": status,
+        "place": status.place,
+        "agencies": status.place.campaign_agencies,  # type: ignore[attr-defined]
+        "officials": [(official, by_official.get(official.pk)) for official in officials],
+        "timeline": timeline,
+        # The status dates from the event that set it, not from when it was typed in.
+        "since": next((event for event in timeline if event.status_after == status.status), None),
+        "counts": place_counts(campaign=campaign, place=status.place),
+        "petitions": petitions,
+    }
+    return TemplateResponse(request, "web/tracker/place.html", context)
+
+
+def _within(properties: dict[str, Any], filters: queries.PlaceFilters) -> bool:
+    return (not filters.state or properties["state"] == filters.state) and (
+        not filters.status or properties["status"] == filters.status
+    )
+
+
+def _asked(request: HttpRequest) -> bool:
+    return any(request.GET.get(name) for name in ("q", "state", "status"))
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _tracked_states(campaign: Campaign) -> list[str]:
+    statuses = PlaceStatus.objects.for_campaign(campaign)
+    return sorted(set(statuses.values_list("place__state", flat=True)))
+
+
+def _petitions(campaign: Campaign) -> list[tuple[Any, int]]:
+    petitions = [p for p in petitions_of(campaign).order_by("pk") if p.is_open]
+    counts = tallies.petition_counts(petitions)
+    return [(petition, counts.get(petition.pk, 0)) for petition in petitions]
+
+
+def _map(campaign: Campaign, filters: queries.PlaceFilters) -> dict[str, Any]:
+    """The features the public GeoJSON feed serves, within the state and status filters, on the US map."""
+    features = feature_collection(queries.mapped_places(campaign))["features"]
+    markers = []
+    for feature in features:
+        if not _within(feature["properties"], filters):
+            continue
+        longitude, latitude = feature["geometry"]["coordinates"]
+        point = us_map.project(longitude, latitude)
+        if point is not None:
+            p = feature["properties"]
+            markers.append(Marker(point[0], point[1], p["name"], p["state"], p["status"], Status(p["status"]).label))
+    by_status = Counter(marker.status for marker in markers)
+    legend = [(value, label, by_status[value]) for value, label in Status.choices if by_status[value]]
+    return {"shapes": us_map.shapes(), "markers": markers, "legend": legend, "map_size": (us_map.WIDTH, us_map.HEIGHT)}
