@@ -144,8 +144,9 @@ def run(
             ip = f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
             count += 1
             headers = {**HEADERS, "Content-Type": "application/json", "X-Forwarded-For": ip}
-            # Open loop: latency counts from the scheduled time, so a late send shows as latency.
-            measured = tally if due >= measure_from else None
+            # Open loop: latency counts from the scheduled time, so a late send shows as latency;
+            # every POST sent after the warm-up counts, even one scheduled during it (a tier behind).
+            measured = tally if time.monotonic() >= measure_from else None
             request(connection, measured, "sign", "POST", sign_path, body.encode(), headers, due, stop_at)
         connection.close()
 

@@ -58,14 +58,14 @@ class Gathered:
     figures: dict[str, Any]
     # Of the encrypted names and choices: changes when the appendix would, without decrypting it.
     appendix_digest: str
-    _appendix: Callable[[], list[dict[str, str]]]
+    _appendix: Callable[[], list[dict[str, Any]]]
 
-    def appendix(self) -> list[dict[str, str]]:
+    def appendix(self) -> list[dict[str, Any]]:
         """The names, decrypted: only for printing."""
         return self._appendix()
 
 
-def _appendix(shown: list[Shown], place: Place) -> list[dict[str, str]]:
+def _appendix(shown: list[Shown], place: Place) -> list[dict[str, Any]]:
     return sorted(_appendix_names(shown, place), key=lambda row: (row["name"].lower(), row["where"]))
 
 
@@ -343,7 +343,7 @@ def _shown_rows(rows: QuerySet[Any]) -> QuerySet[Any, tuple[int, str, str | None
     )
 
 
-def _appendix_names(shown: list[Shown], place: Place) -> list[dict[str, str]]:
+def _appendix_names(shown: list[Shown], place: Place) -> list[dict[str, Any]]:
     """Names with the city, or with the street address, as each chose."""
     names, streets = _context(Supporter, "name"), _context(Supporter, "street_address")
     city = f"{place.name}, {place.state}"
@@ -351,7 +351,7 @@ def _appendix_names(shown: list[Shown], place: Place) -> list[dict[str, str]]:
     for _supporter, choice, name, street in shown:
         address = crypto.decrypt(street, context=streets) if street and choice == OfficialsSee.NAME_ADDRESS else ""
         plain = crypto.decrypt(name or "", context=names)
-        rows.append({"name": plain, "where": f"{address}, {city}" if address else city})
+        rows.append({"name": plain, "where": f"{address}, {city}" if address else city, "address": bool(address)})
     return rows
 
 

@@ -42,9 +42,21 @@ def qr_svg(url: str) -> str:
 
 
 def build_html(
-    *, figures: dict[str, Any], appendix: list[dict[str, str]], meta: dict[str, Any], preview: bool = False
+    *, figures: dict[str, Any], appendix: list[dict[str, Any]], meta: dict[str, Any], preview: bool = False
 ) -> str:
-    context = {**figures, "appendix": appendix, "meta": meta, "preview": preview, "qr_svg": qr_svg(meta["verify_url"])}
+    # Names run on in two paragraphs (city, address), not a list: thousands of names stay a few pages.
+    named = {
+        "with_city": [person["name"] for person in appendix if not person["address"]],
+        "with_address": [person for person in appendix if person["address"]],
+    }
+    context = {
+        **figures,
+        "appendix": appendix,
+        "named": named,
+        "meta": meta,
+        "preview": preview,
+        "qr_svg": qr_svg(meta["verify_url"]),
+    }
     with translation.override(LANGUAGE):
         return render_to_string(TEMPLATE, context)
 

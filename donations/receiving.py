@@ -25,7 +25,8 @@ def store_event(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
     from donations.handlers import HANDLERS
 
     event_id, event_type, created = _required(event)
-    api_version = event.get("api_version") if isinstance(event.get("api_version"), str) else ""
+    given = event.get("api_version")
+    api_version = given if isinstance(given, str) else ""
     if "\x00" in api_version:
         raise NotAnEvent("api_version")
     found = StripeEvent.objects.filter(event_id=event_id).first()

@@ -43,7 +43,9 @@ def send_due_digests(now: dt.datetime | None = None) -> int:
     )
     written = 0
     for official_id, day, zone in sorted(set(groups)):
-        if day < timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date():
+        today = timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date()
+        # Never after they leave office: their letters stay counted, and undelivered.
+        if day < today and Official.objects.current(today).filter(pk=official_id).exists():
             written += send_digest(official_id=official_id, day=day)
     return written
 

@@ -95,3 +95,17 @@ def test_it_holds_letters_beyond_the_hourly_cap_for_the_digest(drive, officials,
     rivera = letters_to(mailoutbox, "rivera@bloomfield.example.gov")
     assert len(rivera) == 4 and rivera[-1].subject.startswith("3 letters from constituents")
     assert OutboundMessage.objects.filter(kind="campaigns.letter_digest").count() == 2
+
+
+def test_an_official_who_left_office_gets_no_digest(drive, officials, bloomfield, mailoutbox, on_commit):
+    drive.delivery_mode = DeliveryMode.DIGEST
+    drive.save()
+    write_and_confirm(drive, bloomfield, mailoutbox, on_commit)
+    officials["chen"].is_active = False
+    officials["chen"].save()
+
+    with on_commit(execute=True):
+        assert digests.send_due_digests(now=timezone.now() + dt.timedelta(days=2)) == 1
+
+    assert letters_to(mailoutbox, "chen@bloomfield.example.gov") == []
+    assert len(letters_to(mailoutbox, "rivera@bloomfield.example.gov")) == 1

@@ -25,10 +25,13 @@ from campaigns.models import Letter, LetterCampaign, Official, Place, PlaceStatu
 VIEWER, EDITOR, OWNER = Role.VIEWER, Role.EDITOR, Role.OWNER
 
 
-class LetterCampaignSerializer(serializers.ModelSerializer[LetterCampaign]):
+class LetterDriveSerializer(serializers.ModelSerializer[LetterCampaign]):
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), allow_null=True, required=False)
     target_offices = serializers.ListField(
-        child=serializers.ChoiceField(choices=Official.Office.choices), allow_empty=False, required=False
+        child=serializers.CharField(),
+        allow_empty=False,
+        required=False,
+        help_text="Offices written to, as the officials' `office` values (council_member, mayor, …).",
     )
 
     class Meta:
@@ -56,6 +59,12 @@ class LetterCampaignSerializer(serializers.ModelSerializer[LetterCampaign]):
 
     def validate_body_template(self, value: str) -> str:
         return _checked(value)
+
+    def validate_target_offices(self, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(Official.Office.values))
+        if unknown:
+            raise serializers.ValidationError(f"Not an office: {', '.join(unknown)}.")
+        return value
 
     def validate_hourly_cap_per_official(self, value: int | None) -> int | None:
         if value is not None and value < 1:
@@ -91,7 +100,7 @@ def _checked(template: str) -> str:
 class LetterCampaignViewSet(AuditedCrudViewSet):
     """The campaign's letter drives. Templates take only the whitelisted placeholders (400 otherwise)."""
 
-    serializer_class = LetterCampaignSerializer
+    serializer_class = LetterDriveSerializer
     cursor_ordering = ("-created", "-pk")
     required_roles = {"list": VIEWER, "retrieve": VIEWER, "create": EDITOR, "partial_update": EDITOR}
 

@@ -46,7 +46,7 @@ class LetterPlaceSerializer(serializers.Serializer[Place]):
     state = serializers.CharField()
 
 
-class LetterCampaignSerializer(serializers.Serializer[LetterCampaign]):
+class PublicLetterDriveSerializer(serializers.Serializer[LetterCampaign]):
     slug = serializers.SlugField()
     title = serializers.CharField()
     subject = serializers.CharField(source="subject_template")
@@ -133,9 +133,9 @@ class LetterCampaignView(PublicCampaignView):
 class LetterCampaignDetail(RevalidatedView, LetterCampaignView):
     """A letter drive: the letter to start from, its placeholders, the place it is for, its count."""
 
-    @extend_schema(responses=LetterCampaignSerializer)
+    @extend_schema(responses=PublicLetterDriveSerializer)
     def get(self, request: Request, slug: str, letter_slug: str) -> Response:
-        return Response(LetterCampaignSerializer(self.letter_campaign).data)
+        return Response(PublicLetterDriveSerializer(self.letter_campaign).data)
 
 
 class LetterCreate(LetterCampaignView):
