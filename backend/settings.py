@@ -125,9 +125,7 @@ TEMPLATES = [
 # --- Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASES = {
     # DATABASE_URL_FILE too: the URL holds the password, so it may come from a secret file.
-    "default": env.db_url_config(
-        envkit.secret(env, "DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"
-    ),
+    "default": env.db_url_config(envkit.secret(env, "DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"),
 }
 # Reused connections: opening one per request costs about as much as a signature itself (bench/signing_throughput.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

@@ -31,7 +31,8 @@ context of its own, so each one is rendered.
 
 The machine's other load slows both sides, but not equally: smtplib needs about one core's worth
 of work per message, the pipeline several processes' worth. So each side's CPU time per message,
-by process, is printed too; it does not depend on what else runs.
+by process, is printed too; it does not depend on what else runs. PostgreSQL's is not in it: its
+processes come and go with the connections (Celery closes a worker's after each task).
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ from bench.mail_rig import (
     bench_database,
     celery_workers,
     children_of,
-    database_backends,
     processes_matching,
     sink_process,
 )
@@ -151,7 +151,6 @@ def _roles(sink: SinkProcess, workers: list[int], broker_port: int) -> CpuMeter:
         return {
             "caller": [os.getpid()],
             "workers": children_of(workers),
-            "PostgreSQL": database_backends(),
             "Redis": processes_matching("redis-server", str(broker_port)),
             "sink": [sink.pid],
         }

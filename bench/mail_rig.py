@@ -110,17 +110,6 @@ def processes_matching(*fragments: str) -> list[int]:
     return found
 
 
-def database_backends() -> list[int]:
-    """PostgreSQL's processes serving the bench database (the workers' and this process's connections)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-        return [pid for (pid,) in cursor.fetchall()]
-
-
 class CpuMeter:
     """CPU time used by each role's processes between start() and stop(), whatever else the machine runs.
 

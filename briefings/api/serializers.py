@@ -7,7 +7,7 @@ from rest_framework import serializers
 from briefings.models import BriefingPreferences, Delivery, Edition
 
 
-class EditionSerializer(serializers.ModelSerializer[Edition]):
+class BriefingEditionSerializer(serializers.ModelSerializer[Edition]):
     place = serializers.IntegerField(source="place_id", read_only=True)
     official = serializers.IntegerField(source="official_id", read_only=True, allow_null=True)
     verify_url = serializers.SerializerMethodField()
@@ -40,14 +40,14 @@ class EditionSerializer(serializers.ModelSerializer[Edition]):
         return verify_url(edition)
 
 
-class EditionRequestSerializer(serializers.Serializer[Any]):
+class BriefingEditionRequestSerializer(serializers.Serializer[Any]):
     place = serializers.IntegerField(min_value=1, help_text="A place the campaign tracks.")
     official = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, help_text="Address the briefing to this official of the place."
     )
 
 
-class SendSerializer(serializers.Serializer[Any]):
+class BriefingSendSerializer(serializers.Serializer[Any]):
     officials = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -57,7 +57,7 @@ class SendSerializer(serializers.Serializer[Any]):
     )
 
 
-class DeliverySerializer(serializers.ModelSerializer[Delivery]):
+class BriefingDeliverySerializer(serializers.ModelSerializer[Delivery]):
     official = serializers.IntegerField(source="official_id", read_only=True, allow_null=True)
     status = serializers.CharField(source="delivery_status", read_only=True)
 
@@ -67,7 +67,7 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
         read_only_fields: Any = fields
 
 
-class PreferencesSerializer(serializers.ModelSerializer[BriefingPreferences]):
+class BriefingPreferencesSerializer(serializers.ModelSerializer[BriefingPreferences]):
     class Meta:
         model = BriefingPreferences
         fields: Any = ("organization", "unverified_sources", "support_step")

@@ -19,11 +19,11 @@ from accounts.models import AuditEvent
 from backend.api.schema import ERROR
 from briefings import editions, sending
 from briefings.api.serializers import (
-    DeliverySerializer,
-    EditionRequestSerializer,
-    EditionSerializer,
-    PreferencesSerializer,
-    SendSerializer,
+    BriefingDeliverySerializer,
+    BriefingEditionRequestSerializer,
+    BriefingEditionSerializer,
+    BriefingPreferencesSerializer,
+    BriefingSendSerializer,
 )
 from briefings.figures import NotTracked
 from briefings.footnotes import MissingCitation
@@ -40,7 +40,7 @@ class NotReady(exceptions.APIException):
 
 
 class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    serializer_class = EditionSerializer
+    serializer_class = BriefingEditionSerializer
     required_roles = {
         "list": Role.VIEWER,
         "retrieve": Role.VIEWER,
@@ -55,10 +55,10 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
     def get_queryset(self) -> QuerySet[Edition]:
         return Edition.objects.filter(campaign=self.campaign_access.campaign)
 
-    @extend_schema(request=EditionRequestSerializer, responses={202: EditionSerializer, 400: ERROR})
+    @extend_schema(request=BriefingEditionRequestSerializer, responses={202: BriefingEditionSerializer, 400: ERROR})
     def create(self, request: Request, campaign_slug: str) -> Response:
         access = self.campaign_access
-        asked = EditionRequestSerializer(data=request.data)
+        asked = BriefingEditionRequestSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         place = Place.objects.filter(pk=asked.validated_data["place"]).first()
         if place is None:
@@ -127,9 +127,9 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         return super().perform_content_negotiation(request, force=force or self.action in ("preview", "pdf"))
 
-    @extend_schema(request=SendSerializer, responses={201: DeliverySerializer(many=True), 400: ERROR})
+    @extend_schema(request=BriefingSendSerializer, responses={201: BriefingDeliverySerializer(many=True), 400: ERROR})
     def send(self, request: Request, campaign_slug: str, pk: str) -> Response:
-        asked = SendSerializer(data=request.data)
+        asked = BriefingSendSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         access = self.campaign_access
         try:
@@ -141,28 +141,28 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
             )
         except DjangoValidationError as error:
             raise exceptions.ValidationError(error.message_dict) from None
-        return Response(DeliverySerializer(deliveries, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(BriefingDeliverySerializer(deliveries, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=DeliverySerializer(many=True))
+    @extend_schema(responses=BriefingDeliverySerializer(many=True))
     def deliveries(self, request: Request, campaign_slug: str, pk: str) -> Response:
         found = Delivery.objects.filter(edition=self.get_object()).select_related("message")
-        return Response(DeliverySerializer(found, many=True).data)
+        return Response(BriefingDeliverySerializer(found, many=True).data)
 
 
 class PreferencesViewSet(CampaignScopedViewSet):
-    serializer_class = PreferencesSerializer
+    serializer_class = BriefingPreferencesSerializer
     required_roles = {"retrieve": Role.VIEWER, "partial_update": Role.EDITOR}
 
-    @extend_schema(responses=PreferencesSerializer)
+    @extend_schema(responses=BriefingPreferencesSerializer)
     def retrieve(self, request: Request, campaign_slug: str) -> Response:
-        return Response(PreferencesSerializer(BriefingPreferences.of(self.campaign_access.campaign)).data)
+        return Response(BriefingPreferencesSerializer(BriefingPreferences.of(self.campaign_access.campaign)).data)
 
-    @extend_schema(request=PreferencesSerializer, responses={200: PreferencesSerializer, 400: ERROR})
+    @extend_schema(request=BriefingPreferencesSerializer, responses={200: BriefingPreferencesSerializer, 400: ERROR})
     def partial_update(self, request: Request, campaign_slug: str) -> Response:
         access = self.campaign_access
         preferences = BriefingPreferences.of(access.campaign)
         before = audit.snapshot(preferences) if preferences.pk else {}
-        changed = PreferencesSerializer(preferences, data=request.data, partial=True)
+        changed = BriefingPreferencesSerializer(preferences, data=request.data, partial=True)
         changed.is_valid(raise_exception=True)
         saved = changed.save()
         action = AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE
@@ -175,7 +175,7 @@ class PreferencesViewSet(CampaignScopedViewSet):
             before=before,
             after=audit.snapshot(saved),
         )
-        return Response(PreferencesSerializer(saved).data)
+        return Response(BriefingPreferencesSerializer(saved).data)
 
 
 __all__ = ["EditionViewSet", "PreferencesViewSet", "serializers"]

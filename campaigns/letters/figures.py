@@ -74,7 +74,9 @@ def per_place(campaign: Campaign) -> list[dict[str, Any]]:
     for place in places:
         deliveries = LetterDelivery.objects.filter(letter__letter_campaign__campaign=campaign, letter__place=place)
         counts = letter_counts(campaign, place)
-        rows.append({"place": place, **counts, "by_day": _by_day(deliveries, campaign)})
+        # Kept and reported: confirmed letters that found no official in office.
+        unaddressed = letters.filter(place=place, no_official_at__isnull=False, planned_at__isnull=True).count()
+        rows.append({"place": place, **counts, "no_official": unaddressed, "by_day": _by_day(deliveries, campaign)})
     return rows
 
 

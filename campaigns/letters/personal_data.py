@@ -3,8 +3,9 @@
 Export: every letter of the address's supporter with its text, choices, dates and state —
 waiting, delivered, held or rejected — as the "my data" link shows it. Erasure deletes letters
 never confirmed and anonymizes confirmed ones: their text and choices go; the drive, the place and
-the dates stay, so figures and past briefings stay true (copies already delivered are with the
-officials, and the outbox blanks its own copy after EMAIL_BODY_RETENTION_DAYS). Retention deletes
+the dates stay, so figures and past briefings stay true. The outbox's copies of single letters lose
+their Reply-To and text, and those not yet sent are cancelled; copies delivered are with the
+officials. Retention deletes
 letters never confirmed with the same age as signatures.
 
 Letter.supporter is PROTECT, so this holder runs before "supporters".
@@ -19,11 +20,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Letter, LettersSee, Review
+from campaigns.mail_kinds import LETTER_MAIL
+from campaigns.models import Letter, LetterDelivery, LettersSee, Review
 from campaigns.models.letters import LetterQuerySet
-from emails.models import Status
+from emails.models import UNFINISHED, OutboundMessage, Status
 from privacy import facts, ip_hashes, registry
 
 WAITING, DELIVERED, HELD, REJECTED = "waiting", "delivered", "held", "rejected"
@@ -64,8 +67,21 @@ def export(address_hashes: Sequence[str]) -> registry.Records:
 def erase(address_hashes: Sequence[str]) -> dict[str, int]:
     mine = _letters_of(address_hashes)
     _, deleted = mine.filter(confirmed_at__isnull=True).delete()
+    copies = _erase_outbox_copies(mine)
     anonymized = mine.update(subject="", body="", officials_see=LettersSee.NAME_CITY, email_updates=False, ip_hash=None)
-    return {"letters": anonymized, "unconfirmed_letters": deleted.get(Letter._meta.label, 0)}
+    return {"letters": anonymized, "unconfirmed_letters": deleted.get(Letter._meta.label, 0), "letter_copies": copies}
+
+
+def _erase_outbox_copies(letters: LetterQuerySet) -> int:
+    """The outbox's own copies of the writer's letters (Reply-To, text) go too; unsent ones never leave.
+
+    Only messages carrying one letter: a digest also holds other writers' letters, and one not yet
+    written leaves out letters of erased writers (digests.send_digest).
+    """
+    ids = LetterDelivery.objects.filter(letter__in=letters, message__kind=LETTER_MAIL).values_list("message_id")
+    copies = OutboundMessage.objects.filter(pk__in=ids)
+    copies.filter(status__in=UNFINISHED).update(status=Status.CANCELLED)
+    return copies.update(reply_to="", subject="", text_body="", html_body="", body_purged_at=timezone.now())
 
 
 @transaction.atomic

@@ -100,6 +100,8 @@ def test_it_keeps_and_reports_a_letter_with_no_official_in_office(drive, ring, m
     assert letter.planned_at is None
     assert len(mailoutbox) == 1
     assert figures.letter_counts(ring, maywood) == {"received": 1, "confirmed": 1, "delivered": 0, "bounced": 0}
+    (row,) = [row for row in figures.per_place(ring) if row["place"] == maywood]
+    assert row["no_official"] == 1
 
 
 def test_it_counts_delivered_letters_per_place(drive, ring, officials, bloomfield, mailoutbox, on_commit):

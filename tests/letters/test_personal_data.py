@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from campaigns.letters import moderation
 from campaigns.models import Letter, LetterDelivery
+from emails.models import OutboundMessage
 from privacy import rights
 from privacy.addresses import address_hashes
 from supporters.models import Supporter
@@ -59,7 +60,9 @@ def test_erasure_keeps_a_confirmed_letter_as_an_anonymous_count(
 
     counts = rights.erase(address_hashes(DANA))
 
-    assert counts["letters"] == {"letters": 1, "unconfirmed_letters": 0}
+    assert counts["letters"] == {"letters": 1, "unconfirmed_letters": 0, "letter_copies": 2}
+    copies = OutboundMessage.objects.filter(kind="campaigns.letter")
+    assert [(m.reply_to, m.text_body) for m in copies] == [("", ""), ("", "")]
     letter.refresh_from_db()
     assert (letter.body, letter.subject, letter.email_updates) == ("", "", False)
     assert letter.confirmed_at is not None and LetterDelivery.objects.filter(letter=letter).count() == 2

@@ -111,3 +111,29 @@ def test_it_shows_notices_to_organizers_with_their_figures(
     assert notice["kind"] == "status_notice"
     assert notice["status"] == "finished"
     assert notice["figures"]["sent"] == 1
+
+
+def test_it_notifies_once_when_an_editor_changes_the_status_through_the_api(
+    editor, ring, petition, bloomfield, minutes, mailoutbox, django_capture_on_commit_callbacks
+):
+    signer(petition, bloomfield, "dana@example.org")
+    signer(petition, bloomfield, "ana@example.org", language="es")
+    body = {
+        "status": "partnership_ended",
+        "occurred_on": "2026-04-01",
+        "title": "Council ends the partnership",
+        "citations": [{"source_id": minutes.pk}],
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            f"/api/v1/organizer/campaigns/ring/places/{bloomfield.pk}/status/", body, content_type="application/json"
+        )
+
+    assert response.status_code == 201, response.content
+    assert sorted(address for mail in mailoutbox for address in mail.to) == ["ana@example.org", "dana@example.org"]
+    english = next(mail for mail in mailoutbox if mail.to == ["dana@example.org"])
+    assert "Bloomfield has ended its police partnership." in english.body
+    notice = Mailing.objects.get(kind=Mailing.Kind.STATUS_NOTICE)
+    assert notice.event is not None
+    assert notice.event.title == "Council ends the partnership"

@@ -181,6 +181,7 @@ class PlaceFiguresSerializer(serializers.Serializer[Any]):
     confirmed = serializers.IntegerField(help_text="Confirmed letters that count.")
     delivered = serializers.IntegerField(help_text="Copies accepted by officials' mail servers.")
     bounced = serializers.IntegerField()
+    no_official = serializers.IntegerField(help_text="Confirmed letters kept unsent: no official was in office.")
     by_day = DayFiguresSerializer(many=True, help_text="Copies to officials per day.")
 
 
