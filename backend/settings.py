@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, compressed (gzip, Brotli) and, with hashed names, cached for a year (docs/operations.md).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -418,9 +420,20 @@ SIGNATURE_EXPORTS_ROOT = Path(env.str("SIGNATURE_EXPORTS_ROOT", default=str(VAR_
 if SIGNATURE_EXPORTS_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
     raise ImproperlyConfigured("SIGNATURE_EXPORTS_ROOT must be outside MEDIA_ROOT, whose files anyone may fetch.")
 SIGNATURE_EXPORT_RETENTION_DAYS = env.int("SIGNATURE_EXPORT_RETENTION_DAYS", default=7)
+# Production serves what collectstatic wrote (deploy/Dockerfile runs it): hashed names, with gzip and
+# Brotli copies, through WhiteNoise. Without it (DEBUG, tests: STATIC_FILES_MANIFEST=false) files keep
+# their names and are found in the apps' static folders.
+STATIC_FILES_MANIFEST = env.bool("STATIC_FILES_MANIFEST", default=not DEBUG)
+WHITENOISE_USE_FINDERS = not STATIC_FILES_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "web.static_files.CompressedManifestStaticFilesStorage"
+            if STATIC_FILES_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
     "signature_exports": {
         "BACKEND": "campaigns.exports.storage.UnservedFileSystemStorage",
         "OPTIONS": {

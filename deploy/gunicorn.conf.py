@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from privacy.logging import RedactPersonalData
 
 # All interfaces of the container; only the proxy (or the Service) reaches it.
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -36,3 +41,21 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no types
+    """gunicorn's own log lines pass through the filter Django's logs pass through (privacy.logging).
+
+    They never reach Django's LOGGING: the error log names the client of a malformed request
+    ("Invalid request from ip=…"), and the access log's path carries the secret of a mailed link
+    (/confirm/<token>/, /my-data/export/<token>/, a briefing's PDF link).
+    """
+
+    def __init__(self, cfg: Any) -> None:
+        super().__init__(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(existing, RedactPersonalData) for existing in log.filters):
+                log.addFilter(RedactPersonalData())
+
+
+logger_class = RedactingLogger

@@ -19,6 +19,11 @@ _IPV6_CANDIDATE = re.compile(
 # Secrets handed out in links and headers (invitation links inv_…, API tokens th_…): a log line
 # holding one would let its reader use it.
 _LINK_SECRET = re.compile(r"\b(inv|th)_[A-Za-z0-9_-]{16,}")
+# Signed link tokens in a path (emails.links.sign: django.core.signing's "payload:timestamp:signature",
+# "." first when compressed): confirmation, "my data", unsubscribe, donation and briefing links, which
+# let whoever holds one act for the person it was mailed to. Web servers log request paths.
+_SIGNED_TOKEN = re.compile(r"(?<=/)\.?[\w-]+:[\w-]+:[\w-]{20,}")
+SIGNED_MASK = "[signed]"
 EMAIL_MASK = "[email]"
 IP_MASK = "[ip]"
 
@@ -35,6 +40,8 @@ def redact(text: str) -> str:
     # The membership tests are cheap and skip most regex work on ordinary messages.
     if "@" in text:
         text = _EMAIL.sub(EMAIL_MASK, text)
+    if "/" in text and ":" in text:
+        text = _SIGNED_TOKEN.sub(SIGNED_MASK, text)
     if "::" in text or text.count(":") >= 2:
         text = _IPV6_CANDIDATE.sub(_mask_ipv6, text)
     if "." in text:

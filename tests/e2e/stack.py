@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -109,6 +110,8 @@ class Stack:
             "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
             "WEB_CONCURRENCY": "2",
             "GUNICORN_GRACEFUL_TIMEOUT": "5",
+            # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, one per user: this run's own.
+            "GUNICORN_CMD_ARGS": f"--control-socket {self.workdir / 'gunicorn.ctl'}",
             # Logs reach the files line by line, so a process stopped at the end has written everything.
             "PYTHONUNBUFFERED": "1",
         }
@@ -139,12 +142,10 @@ class Stack:
         bin_dir = Path(sys.executable).parent
         self.start("web", [str(bin_dir / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"), "backend.wsgi"])
         celery = [str(bin_dir / "celery"), "-A", "backend"]
+        worker = [*celery, "worker", "--concurrency", "1", "--loglevel", "INFO"]
         for queue in QUEUES:
             # As README's "Running production parts" and compose.yaml run them: one worker per queue.
-            self.start(
-                queue,
-                [*celery, "worker", "-Q", queue, "--concurrency", "1", "--hostname", f"{queue}@e2e", "--loglevel", "INFO"],
-            )
+            self.start(queue, [*worker, "-Q", queue, "--hostname", f"{queue}@e2e"])
         self.start("beat", [*celery, "beat", "--loglevel", "INFO"])
         self.wait_for("web", lambda: httpx.get(f"{self.base_url}/healthz", timeout=5).status_code == 200)
         for queue in QUEUES:
@@ -245,6 +246,13 @@ class Browser:
 
 
 LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def malformed_request(port: int) -> bytes:
+    """What scanners send all day: a request gunicorn itself refuses (400) before Django sees it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(CLIENT_IP, 0)) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: many\r\n\r\n")
+        return connection.recv(1024)
 
 
 def links_in(text: str, base_url: str) -> list[str]:

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.donations import stripe_events
 from tests.donations.stripe_server import FakeStripe, serve
-from tests.e2e.stack import CLIENT_IP, QUEUES, Browser, Stack, links_in, running_stack
+from tests.e2e.stack import CLIENT_IP, QUEUES, Browser, Stack, links_in, malformed_request, running_stack
 from tests.emails.smtp_sink import SmtpSink, running_sink
 from tests.totp import current_code
 
@@ -111,6 +112,13 @@ def eventually(check: Callable[[], Any], timeout: float = 60) -> Any:
         time.sleep(0.2)
 
 
+def fresh_code(secret: str) -> str:
+    """A code with a few seconds of its 30-second window left, so the server checks it in the same window."""
+    if time.time() % 30 > 26:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return current_code(secret)
+
+
 def confirm_through_mail(browser: Browser, stack: Stack, message: EmailMessage) -> None:
     [link] = [link for link in links_in(text_of(message), stack.base_url) if "/confirm/" in link]
     confirmed = browser.submit(link.removeprefix(stack.base_url), {})
@@ -125,7 +133,7 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
     after_password = organizer.submit("/accounts/login/", {"login": ORGANIZER, "password": PASSWORD})
     assert after_password.status_code == 302
     assert after_password.headers["Location"].startswith("/accounts/2fa/authenticate/")
-    after_code = organizer.submit("/accounts/2fa/authenticate/", {"code": current_code(TOTP_SECRET)})
+    after_code = organizer.submit("/accounts/2fa/authenticate/", {"code": fresh_code(TOTP_SECRET)})
     assert after_code.status_code == 302, after_code.text[:500]
     assert organizer.api("GET", "/api/v1/organizer/me/").json()["email"] == ORGANIZER
     opened = organizer.api(
@@ -162,9 +170,7 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
     assert signed.status_code == 202, signed.text
     [confirmation] = mail_to(sink, SUPPORTER)
     confirm_through_mail(supporter, stack, confirmation)
-    petition = supporter.api("GET", "/api/v1/campaigns/ring/petitions/end-ring/")
-    assert eventually(lambda: supporter.api("GET", "/api/v1/campaigns/ring/petitions/end-ring/").json()["count"] == 1)
-    assert petition.status_code == 200
+    eventually(lambda: supporter.api("GET", "/api/v1/campaigns/ring/petitions/end-ring/").json()["count"] == 1)
 
     # Then writes to the council; the letter leaves once this visit's new confirmation is used.
     letter_text = LETTER.replace("camera footage", "doorbell camera footage")
@@ -177,9 +183,7 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
     second = mail_to(sink, SUPPORTER, count=2)[-1]
     confirm_through_mail(supporter, stack, second)
     [letter] = mail_to(sink, OFFICIAL)
-    assert str(letter["Subject"]) == "End the Ring partnership in Bloomfield, NJ" or "Bloomfield" in str(
-        letter["Subject"]
-    )
+    assert str(letter["Subject"]).startswith("End the Ring partnership in Bloomfield")
     assert SUPPORTER in str(letter["Reply-To"])
     assert "Dear Ana Rivera" in text_of(letter) and "doorbell camera footage" in text_of(letter)
 
@@ -187,11 +191,11 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
     asked = organizer.api("POST", f"{ORGANIZER_API}/briefings/", {"place": place_id})
     assert asked.status_code == 202, asked.text
     edition = asked.json()["id"]
-    done = eventually(
+    eventually(
         lambda: organizer.api("GET", f"{ORGANIZER_API}/briefings/{edition}/").json()["status"] in ("done", "failed")
     )
     detail = organizer.api("GET", f"{ORGANIZER_API}/briefings/{edition}/").json()
-    assert done and detail["status"] == "done", detail
+    assert detail["status"] == "done", detail
     pdf = organizer.api("GET", f"{ORGANIZER_API}/briefings/{edition}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     sent = organizer.api("POST", f"{ORGANIZER_API}/briefings/{edition}/send/", {})
@@ -203,7 +207,9 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
 
     # A donation: the supporter starts a checkout, Stripe (the stand-in) then posts the signed event.
     started = supporter.api(
-        "POST", "/api/v1/campaigns/ring/donations/checkout/", {"amount": 2500, "frequency": "one_time", "email": SUPPORTER}
+        "POST",
+        "/api/v1/campaigns/ring/donations/checkout/",
+        {"amount": 2500, "frequency": "one_time", "email": SUPPORTER},
     )
     assert started.status_code == 201, started.text
     session = stack.stripe.calls("/v1/checkout/sessions")[-1].params
@@ -226,36 +232,56 @@ def test_a_campaign_day_over_http_leaves_no_ip_or_address_in_any_log(stack: Stac
     assert delivered.status_code == 200, delivered.text
     receipt = mail_to(sink, SUPPORTER, count=3)[-1]
     assert "25.00 USD" in text_of(receipt)
-    totals = organizer.api("GET", f"{ORGANIZER_API}/donations/totals/")
-    assert totals.status_code == 200 and "2500" in totals.text, totals.text
+    totals = organizer.api("GET", f"{ORGANIZER_API}/donations/totals/").json()["totals"]
+    assert [(row["kind"], row["count"], row["gross"]) for row in totals] == [("one_time", 1, 2500)]
+
+    # A scanner's malformed request, which gunicorn answers (and logs) itself.
+    assert malformed_request(stack.web_port).startswith(b"HTTP/1.1 400")
 
     # Every process has done its part, then stops as production stops it (SIGTERM).
     stack.stop_all()
     logs = {name: stack.log(name).decode(errors="replace") for name in ("web", *QUEUES, "beat")}
     assert re.search(r'"POST /api/v1/campaigns/ring/petitions/end-ring/signatures/ HTTP/1.1" 202', logs["web"])
-    assert "plan_letter_deliveries" in logs["bulk"]
-    assert "generate_edition" in logs["heavy"]
-    assert "process_stripe_event" in logs["transactional"]
-    assert "sweep" in logs["beat"]
-    found = leaks(logs, stack.server_ports())
+    assert "Invalid request from ip=" in logs["web"]  # gunicorn's error log names the client here (redacted)
+    # Each task ran on its queue's worker, and only there.
+    ran = {name: set(re.findall(r"Task ([\w.]+)\[[\w-]+\] received", logs[name])) for name in QUEUES}
+    assert {"emails.tasks.deliver_transactional", "donations.tasks.process_stripe_event"} <= ran["transactional"]
+    assert "campaigns.letters.tasks.plan_letter_deliveries" in ran["bulk"]
+    assert ran["heavy"] == {"briefings.tasks.generate_edition"}
+    assert not (ran["transactional"] & ran["bulk"]) and not ((ran["transactional"] | ran["bulk"]) & ran["heavy"])
+    assert "Scheduler: Sending due task" in logs["beat"]
+    secrets = {segment for message in sink.messages() for segment in signed_tokens(message, stack.base_url)}
+    assert len(secrets) >= 4  # two confirmations, the official's position link, the briefing's PDF link
+    found = leaks(logs, stack.server_ports(), secrets)
     assert not found, json.dumps(found, indent=1)
 
 
-def leaks(logs: dict[str, str], server_ports: set[int]) -> dict[str, list[str]]:
-    """Lines naming a person: an e-mail address (anyone's), the client's IP, or any IP that is not a
-    server's own listening address (127.0.0.1:<port of gunicorn, PostgreSQL, Redis, the sink, Stripe>)."""
+def signed_tokens(message: EmailMessage, base_url: str) -> set[str]:
+    """The secrets of the links a message carries: path segments signed by emails.links.sign."""
+    paths = [urlsplit(link).path for link in links_in(text_of(message), base_url)]
+    return {segment for path in paths for segment in path.split("/") if ":" in segment}
+
+
+def leaks(logs: dict[str, str], server_ports: set[int], secrets: set[str]) -> dict[str, list[str]]:
+    """Lines naming a person or carrying a mailed link's secret: an e-mail address (anyone's), the
+    client's IP, any IP that is not a server's own listening address (127.0.0.1:<port of gunicorn,
+    PostgreSQL, Redis, the sink or Stripe>), or one of `secrets`."""
     server = re.compile(r"127\.0\.0\.1:(?:" + "|".join(str(port) for port in sorted(server_ports)) + r")\b")
     email = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
     found: dict[str, list[str]] = {}
     for name, text in logs.items():
         for line in text.splitlines():
-            if CLIENT_IP in line or email.search(line) or any(_is_ip(word) for word in _CANDIDATE.findall(server.sub("", line))):
+            addresses = _CANDIDATE.findall(server.sub("", line))
+            named = CLIENT_IP in line or email.search(line) or any(_is_ip(word) for word in addresses)
+            if named or any(secret in line for secret in secrets):
                 found.setdefault(name, []).append(line)
     return found
 
 
 # Dotted quads and colon-separated hex runs; ipaddress decides (times such as 05:48:12 are not IPs).
-_CANDIDATE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}")
+_CANDIDATE = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}"
+)
 
 
 def _is_ip(word: str) -> bool:
