@@ -15,6 +15,10 @@ class WebConfig(AppConfig):
         # Imported here, not in settings: DRF reads its settings when its modules load.
         from rest_framework import fields, generics, serializers, viewsets
 
+        from web import receivers
+
+        receivers.connect()  # cached tracker pages go stale with their campaign's data
+
         django_stubs_ext.monkeypatch(
             extra_classes=[
                 generics.GenericAPIView,

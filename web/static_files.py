@@ -9,7 +9,7 @@ from whitenoise import storage
 logger = logging.getLogger(__name__)
 
 
-class CompressedManifestStaticFilesStorage(storage.CompressedManifestStaticFilesStorage):
+class CompressedManifestStaticFilesStorage(storage.CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """collectstatic writes each file under a hashed name with .gz and .br copies, and a manifest.
 
     Where collectstatic never ran (a process started from a bare checkout), pages still render with

@@ -1,4 +1,8 @@
-"""The campaign's home with its tracker (search, filters, map, list) and each tracked place's page."""
+"""The campaign's home with its tracker (search, filters, map, list) and each tracked place's page.
+
+The place page and the home's unfiltered first page come from web.page_cache: their main content is
+rendered once per campaign, page and language for everyone, the page around it for each request.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from campaigns import tallies
@@ -17,7 +23,7 @@ from campaigns.api.public.counts import place_counts
 from campaigns.api.public.geojson import feature_collection
 from campaigns.models import Campaign, OfficialPosition, PlaceStatus, Status
 from campaigns.public_petitions import petitions_of
-from web import us_map
+from web import page_cache, us_map
 from web.tracker_form import TrackerSearchForm
 
 PLACES_PER_PAGE = 50
@@ -36,13 +42,46 @@ class Marker:
 
 @require_GET
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.GET:
+        # The unfiltered first page, what a shared link opens: cached (web.page_cache).
+        content = page_cache.fragment(slug, "home", lambda: _home(slug))
+        return _cached_page(request, "web/tracker/campaign.html", content)
     campaign = queries.public_campaign(slug)
+    context, status = _home_context(request, campaign)
+    body = render_to_string("web/tracker/campaign_content.html", context, request)
+    page = {"title": campaign.title, "body": mark_safe(body)}  # noqa: S308 (rendered by our template)
+    return TemplateResponse(request, "web/tracker/campaign.html", {"page": page}, status=status)
+
+
+@require_GET
+def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
+    content = page_cache.fragment(slug, f"place:{place_id}", lambda: _place(slug, place_id))
+    return _cached_page(request, "web/tracker/place.html", content)
+
+
+def _cached_page(request: HttpRequest, template: str, content: page_cache.Fragment) -> HttpResponse:
+    """The page around cached content, rendered for this request (its CSRF token, its nonce)."""
+    if (unchanged := page_cache.not_modified(request, content)) is not None:
+        return unchanged
+    response = TemplateResponse(request, template, {"page": content})
+    response.render()
+    return page_cache.with_headers(response, page_cache.etag(request, content))
+
+
+def _home(slug: str) -> tuple[str, str]:
+    campaign = queries.public_campaign(slug)
+    context, _status = _home_context(None, campaign)
+    return campaign.title, render_to_string("web/tracker/campaign_content.html", context)
+
+
+def _home_context(request: HttpRequest | None, campaign: Campaign) -> tuple[dict[str, Any], int]:
     states = _tracked_states(campaign)
-    form = TrackerSearchForm(request.GET if _asked(request) else None, states=states)
+    asked = request is not None and _asked(request)
+    form = TrackerSearchForm(request.GET if request is not None and asked else None, states=states)
     context: dict[str, Any] = {"campaign": campaign, "form": form, "petitions": _petitions(campaign)}
     if form.is_bound and not form.is_valid():
         context.update(_map(campaign, queries.PlaceFilters()))
-        return TemplateResponse(request, "web/tracker/campaign.html", context, status=400)
+        return context, 400
     filters = form.filters() if form.is_bound else queries.PlaceFilters()
     context.update(_map(campaign, filters))
     statuses = queries.find_tracked_places(campaign=campaign, filters=filters)
@@ -50,14 +89,13 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
         context["candidates"] = list(statuses[:SEARCH_LIMIT])
     else:
         paginator = Paginator(statuses.order_by("list_key"), PLACES_PER_PAGE)
-        context["page"] = paginator.get_page(request.GET.get("page"))
-        context["query_without_page"] = _without_page(request)
+        context["page"] = paginator.get_page(request.GET.get("page") if request is not None else None)
+        context["query_without_page"] = _without_page(request) if request is not None else ""
     context["filtered"] = form.is_bound
-    return TemplateResponse(request, "web/tracker/campaign.html", context)
+    return context, 200
 
 
-@require_GET
-def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
+def _place(slug: str, place_id: int) -> tuple[str, str]:
     campaign = queries.public_campaign(slug)
     status = queries.tracked_place(campaign=campaign, place_id=place_id)
     officials = status.place.current_officials  # type: ignore[attr-defined]
@@ -77,7 +115,8 @@ def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
         "counts": place_counts(campaign=campaign, place=status.place),
         "petitions": petitions,
     }
-    return TemplateResponse(request, "web/tracker/place.html", context)
+    title = f"{status.place.name}, {status.place.state} · {campaign.title}"
+    return title, render_to_string("web/tracker/place_content.html", context)
 
 
 def _within(properties: dict[str, Any], filters: queries.PlaceFilters) -> bool:

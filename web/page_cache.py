@@ -1,0 +1,92 @@
+"""Rendered tracker pages kept in the cache (Redis in production): a place page, a campaign's home.
+
+What is kept is the page's main content only, per campaign, page and language, rendered without the
+request: it holds nothing of one visitor (no CSRF token, no CSP nonce, no session, no messages). The
+page around it (header with the language form and its CSRF token, nonce) is rendered for each
+request, so a cached page never shows one visitor's token or data to another.
+
+Freshness, see docs/pages.md: an entry lives PAGE_SECONDS (5 s), so a confirmed signature shows in
+the counts within 5 s (issue 8); any change to the campaign's tracker data (statuses, timeline,
+agencies, partnerships, sources, officials, positions, petitions, the campaign, its places) replaces
+the campaign's generation, which every key holds, so the next request renders anew (web.receivers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
+
+PAGE_SECONDS = 5
+_PREFIX = "page"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A page's main content, its <title> text, and a tag naming this rendering."""
+
+    title: str
+    body: SafeString
+    tag: str
+
+
+def generation(slug: str) -> str:
+    """The campaign's current generation: a new random one replaces it on every change."""
+    key = f"{_PREFIX}:gen:{slug}"
+    found = cache.get(key)
+    if found is None:
+        cache.add(key, secrets.token_hex(4), timeout=None)
+        found = cache.get(key)
+    return str(found)
+
+
+def invalidate(slug: str) -> None:
+    """Every cached page of the campaign is stale from now on (they expire by themselves)."""
+    cache.set(f"{_PREFIX}:gen:{slug}", secrets.token_hex(4), timeout=None)
+
+
+def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Fragment:
+    """The cached content of `page` in the active language, or `build()`'s (title, html), kept PAGE_SECONDS."""
+    key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:{translation.get_language()}"
+    found = cache.get(key)
+    if isinstance(found, Fragment):
+        return Fragment(found.title, mark_safe(found.body), found.tag)  # noqa: S308 (our own rendering)
+    title, body = build()
+    made = Fragment(title, mark_safe(body), secrets.token_hex(8))  # noqa: S308 (rendered by our templates)
+    cache.set(key, made, timeout=PAGE_SECONDS)
+    return made
+
+
+def etag(request: HttpRequest, content: Fragment) -> str:
+    """Names this content as this visitor gets it: a new CSRF cookie (a login) means a new page."""
+    csrf_secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    parts = (content.tag, translation.get_language() or "", request.get_full_path(), csrf_secret)
+    digest = salted_hmac("web.page_cache.etag", "\0".join(parts)).hexdigest()
+    return '"' + hashlib.sha256(digest.encode()).hexdigest()[:32] + '"'
+
+
+def not_modified(request: HttpRequest, content: Fragment) -> HttpResponse | None:
+    """304 when the browser's copy is this one (its CSRF token is its own, still valid)."""
+    if not request.COOKIES.get(settings.CSRF_COOKIE_NAME):
+        return None
+    tag = etag(request, content)
+    if tag not in {value.strip() for value in request.headers.get("If-None-Match", "").split(",")}:
+        return None
+    return with_headers(HttpResponseNotModified(), tag)
+
+
+def with_headers(response: HttpResponse, tag: str) -> HttpResponse:
+    """Browsers revalidate each time (ETag); shared caches keep nothing: the page holds a CSRF token."""
+    response["ETag"] = tag
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
