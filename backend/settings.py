@@ -425,6 +425,7 @@ SIGNATURE_EXPORT_RETENTION_DAYS = env.int("SIGNATURE_EXPORT_RETENTION_DAYS", def
 # their names and are found in the apps' static folders.
 STATIC_FILES_MANIFEST = env.bool("STATIC_FILES_MANIFEST", default=not DEBUG)
 WHITENOISE_USE_FINDERS = not STATIC_FILES_MANIFEST
+WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_FILES_MANIFEST  # no collected STATIC_ROOT is looked for then
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -169,14 +169,16 @@ def _agencies(
 def _timeline(
     campaign: Campaign, place: Place, notes: Footnotes, omitted: list[str], quoted: list[Citation]
 ) -> list[dict[str, Any]]:
-    events = _with_sources(TimelineEvent.objects.filter(campaign=campaign, place=place))
-    positions = _position_events(campaign, place)
+    events = _with_sources(TimelineEvent.objects.filter(campaign=campaign, place=place)).select_related(
+        "recorded_position__campaign"
+    )
     result = []
     for event in events:
         citations = list(event.citations.all())
-        recorded = positions.get((event.occurred_on.isoformat(), event.title))
-        if not citations and recorded:
-            cited: list[int] | None = [notes.records(recorded)]
+        recorded = getattr(event, "recorded_position", None)
+        if not citations and recorded is not None:
+            # An official's own statement is our record, not a document to cite.
+            cited: list[int] | None = [notes.records(_how_recorded(recorded))]
         else:
             cited = _cited(notes, citations, str(event), omitted)
         if cited is None:
@@ -193,23 +195,6 @@ def _timeline(
             }
         )
     return result
-
-
-def _position_events(campaign: Campaign, place: Place) -> dict[tuple[str, str], str]:
-    """The timeline events campaigns.letters.positions.record_position adds, by (day, title), with how each
-    was recorded: an official's own statement is our record, not a document to cite.
-
-    Trap: the event has no link to its position, so it is matched as record_position writes it.
-    """
-    found = {}
-    for recorded in OfficialPosition.objects.filter(campaign=campaign, official__place=place).select_related(
-        "official", "campaign"
-    ):
-        moment = timezone.localtime(recorded.recorded_at, zoneinfo.ZoneInfo(campaign.time_zone))
-        office = recorded.official.get_office_display()
-        title = f"{recorded.official.name} ({office}): {recorded.get_position_display()}"[:300]
-        found[(moment.date().isoformat(), title)] = _how_recorded(recorded)
-    return found
 
 
 def _recorded_day(recorded: OfficialPosition) -> str:

@@ -56,11 +56,12 @@ def _letter_digest_sample() -> dict[str, Any]:
 
 
 def register_letter_kinds() -> None:
-    """Letters to officials: transactional (no unsubscribe), and a bounce flags the official."""
+    """Letters to officials: on the bulk queue, so a flood never delays a confirmation; no unsubscribe
+    link (an official asks for the digest instead), and a bounce flags the official."""
     register(
         Kind(
             name=LETTER_MAIL,
-            stream=Stream.TRANSACTIONAL,
+            stream=Stream.BULK,
             template="campaigns/emails/letter",
             description="A constituent's letter to one official, Reply-To the constituent.",
             sample_context=_letter_sample,
@@ -70,7 +71,7 @@ def register_letter_kinds() -> None:
     register(
         Kind(
             name=LETTER_DIGEST_MAIL,
-            stream=Stream.TRANSACTIONAL,
+            stream=Stream.BULK,
             template="campaigns/emails/letter_digest",
             description="One official's letters of one day, in one message.",
             sample_context=_letter_digest_sample,

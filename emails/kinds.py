@@ -13,7 +13,11 @@ from typing import Any
 
 
 class Stream(StrEnum):
-    """Transactional mail answers something a person just did; bulk mail is news they asked for."""
+    """Transactional mail answers something a person just did; bulk mail is everything that may wait.
+
+    Bulk covers news supporters asked for and letters to officials: both come in floods, and neither
+    may delay a confirmation.
+    """
 
     TRANSACTIONAL = "transactional"
     BULK = "bulk"
@@ -35,7 +39,8 @@ class Kind:
 
     @property
     def unsubscribable(self) -> bool:
-        return self.stream is Stream.BULK
+        # An official cannot unsubscribe from constituents; they may ask for a daily digest instead.
+        return self.stream is Stream.BULK and not self.to_officials
 
 
 class UnknownKind(LookupError):

@@ -52,20 +52,22 @@ def record_position(
 ) -> OfficialPosition:
     """Records what the official said, and its event in the place's timeline."""
     now = timezone.now()
-    recorded = OfficialPosition.objects.create(
-        campaign=official.campaign,
-        official=official,
-        position=position,
-        statement=statement.strip()[:STATEMENT_MAX_LENGTH],
-        recorded_at=now,
-        recorded_via=via,
-    )
-    TimelineEvent.objects.create(
+    statement = statement.strip()[:STATEMENT_MAX_LENGTH]
+    event = TimelineEvent.objects.create(
         campaign=official.campaign,
         place=official.place,
         occurred_on=timezone.localtime(now, zoneinfo.ZoneInfo(official.campaign.time_zone)).date(),
         title=f"{official.name} ({official.get_office_display()}): {Position(position).label}"[:300],
-        description=recorded.statement,
+        description=statement,
+    )
+    recorded = OfficialPosition.objects.create(
+        campaign=official.campaign,
+        official=official,
+        position=position,
+        statement=statement,
+        recorded_at=now,
+        recorded_via=via,
+        timeline_event=event,
     )
     if digest_only is not None and digest_only != official.letters_digest_only:
         official.letters_digest_only = digest_only

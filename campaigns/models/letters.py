@@ -182,6 +182,10 @@ class OfficialPosition(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     # "link": the official through their private link; otherwise who recorded it.
     recorded_via = models.CharField(max_length=100, default="link")
+    # The place's timeline event that reports it: its evidence is this record, not a cited document.
+    timeline_event = models.OneToOneField(
+        "campaigns.TimelineEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_position"
+    )
 
     objects: ClassVar[OfficialPositionQuerySet] = OfficialPositionQuerySet.as_manager()  # type: ignore[assignment]
 

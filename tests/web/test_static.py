@@ -30,6 +30,9 @@ ONLY_WEB = {
     "STATICFILES_DIRS": [WEB_STATIC],
 }
 
+# How WhiteNoise runs in production (tests run it with finders and autorefresh: nothing collected).
+PRODUCTION = {"WHITENOISE_USE_FINDERS": False, "WHITENOISE_AUTOREFRESH": False}
+
 
 def _manifest_storage() -> dict[str, Any]:
     from django.conf import settings
@@ -49,7 +52,7 @@ def collected_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def collected(collected_root: Path) -> Iterator[Path]:
     """Served the way production serves it: WhiteNoise reading STATIC_ROOT, no finders."""
-    with override_settings(STATIC_ROOT=collected_root, STORAGES=_manifest_storage(), WHITENOISE_USE_FINDERS=False):
+    with override_settings(STATIC_ROOT=collected_root, STORAGES=_manifest_storage(), **PRODUCTION):
         yield collected_root
 
 
@@ -129,7 +132,7 @@ def test_a_changed_file_gets_a_new_name(tmp_path: Path) -> None:
 def test_without_collectstatic_pages_still_render(tmp_path: Path) -> None:
     Campaign.objects.create(slug="ring", title="End Ring partnerships", is_public=True)
 
-    with override_settings(STATIC_ROOT=tmp_path / "empty", STORAGES=_manifest_storage(), WHITENOISE_USE_FINDERS=False):
+    with override_settings(STATIC_ROOT=tmp_path / "empty", STORAGES=_manifest_storage(), **PRODUCTION):
         response = Client().get("/campaigns/ring/")
 
     assert response.status_code == 200

@@ -1,0 +1,197 @@
+"""Place pages and the campaign home served from the page cache: fast, fresh enough, never shared per visitor."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from campaigns import tallies
+from campaigns.models import Agency, Campaign, Petition, Place, PlaceStatus, Status
+from web import page_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ring() -> Campaign:
+    campaign = Campaign.objects.create(slug="ring", title="End Ring partnerships", is_public=True)
+    for name in ("Bloomfield", "Maywood"):
+        place = Place.objects.create(
+            ocd_id=f"ocd-division/country:us/state:nj/place:{name.lower()}",
+            name=name,
+            kind=Place.Kind.TOWNSHIP,
+            state="NJ",
+        )
+        PlaceStatus.objects.create(campaign=campaign, place=place, status=Status.PETITIONING)
+    return campaign
+
+
+@pytest.fixture
+def bloomfield(ring: Campaign) -> Place:
+    return Place.objects.get(name="Bloomfield")
+
+
+def _url(place: Place) -> str:
+    return f"/campaigns/ring/places/{place.pk}/"
+
+
+def _form_token(html: str) -> str:
+    [token] = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return token
+
+
+def test_a_cached_place_page_is_served_without_a_database_query(client, bloomfield, django_assert_num_queries):
+    first = client.get(_url(bloomfield))
+
+    with django_assert_num_queries(0):
+        again = client.get(_url(bloomfield))
+
+    assert first.status_code == again.status_code == 200
+    assert "Bloomfield, NJ" in again.content.decode()
+    assert "Petitioning" in again.content.decode()
+
+
+def test_the_campaign_home_first_page_is_cached_and_a_filtered_one_is_not(client, ring, django_assert_num_queries):
+    client.get("/campaigns/ring/")
+    with django_assert_num_queries(0):
+        home = client.get("/campaigns/ring/")
+    client.get("/campaigns/ring/", {"state": "NJ"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        filtered = client.get("/campaigns/ring/", {"state": "NJ"})
+
+    assert home.status_code == filtered.status_code == 200
+    assert "Bloomfield, NJ" in home.content.decode() and "Maywood, NJ" in home.content.decode()
+    assert len(queries) > 0, "a search or filter is answered from the database"
+
+
+def test_a_status_change_shows_at_once_on_the_place_page_and_the_home(client, bloomfield, ring):
+    client.get(_url(bloomfield))
+    client.get("/campaigns/ring/")
+    status = PlaceStatus.objects.get(campaign=ring, place=bloomfield)
+
+    status.status = Status.PARTNERSHIP_ENDED
+    status.save()
+
+    assert "Partnership ended" in client.get(_url(bloomfield)).content.decode()
+    home = client.get("/campaigns/ring/").content.decode()
+    assert "marker--partnership_ended" in home
+
+
+def test_a_new_agency_or_a_renamed_place_shows_at_once(client, bloomfield, ring):
+    client.get(_url(bloomfield))
+
+    agency = Agency.objects.create(campaign=ring, name="Bloomfield Police Department")
+    agency.places.add(bloomfield)
+    assert "Bloomfield Police Department" in client.get(_url(bloomfield)).content.decode()
+
+    bloomfield.name = "Bloomfield Township"
+    bloomfield.save()
+    assert "Bloomfield Township, NJ" in client.get(_url(bloomfield)).content.decode()
+
+
+def test_a_change_in_another_campaign_leaves_this_one_cached(client, bloomfield, django_assert_num_queries):
+    client.get(_url(bloomfield))
+    Campaign.objects.create(slug="other", title="Another campaign", is_public=True)
+
+    with django_assert_num_queries(0):
+        assert client.get(_url(bloomfield)).status_code == 200
+
+
+def test_counts_lag_at_most_the_cache_lifetime(client, bloomfield, ring, monkeypatch):
+    """Signatures are not an invalidation: a confirmed one shows once the entry expires (5 s in production)."""
+    monkeypatch.setattr(page_cache, "PAGE_SECONDS", 1)
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End it", text="We ask.")
+    client.get(_url(bloomfield))
+    tallies.add_to_tallies([(petition.pk, bloomfield.pk)])
+
+    stale = client.get(_url(bloomfield)).content.decode()
+    time.sleep(1.2)
+    fresh = client.get(_url(bloomfield)).content.decode()
+
+    assert 'data-count="signatures">0<' in stale
+    assert 'data-count="signatures">1<' in fresh
+
+
+def test_the_production_lifetime_keeps_counts_within_5_seconds():
+    assert page_cache.PAGE_SECONDS <= 5
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_no_session(bloomfield):
+    alice, bob = Client(), Client()
+
+    to_alice = alice.get(_url(bloomfield))
+    to_bob = bob.get(_url(bloomfield))  # served from the cache alice's visit filled
+
+    alice_secret = alice.cookies[settings.CSRF_COOKIE_NAME].value
+    bob_secret = bob.cookies[settings.CSRF_COOKIE_NAME].value
+    alice_token, bob_token = _form_token(to_alice.content.decode()), _form_token(to_bob.content.decode())
+    assert alice_secret != bob_secret
+    assert _unmask_cipher_token(alice_token) == alice_secret
+    assert _unmask_cipher_token(bob_token) == bob_secret
+    assert alice_secret not in to_bob.content.decode() and alice_token not in to_bob.content.decode()
+    assert alice_secret not in to_bob.headers.get("Set-Cookie", "")
+    assert settings.SESSION_COOKIE_NAME not in to_alice.cookies and settings.SESSION_COOKIE_NAME not in to_bob.cookies
+
+
+def test_shared_caches_are_told_to_keep_nothing_and_browsers_to_revalidate(client, bloomfield):
+    response = client.get(_url(bloomfield))
+
+    cache_control = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"private", "no-cache", "max-age=0"} <= cache_control
+    assert "public" not in cache_control
+    assert {"Cookie", "Accept-Language"} <= {part.strip() for part in response.headers["Vary"].split(",")}
+    assert response.headers["ETag"]
+
+
+def test_an_unchanged_page_answers_304_from_the_cache_and_a_changed_one_200(
+    client, bloomfield, ring, django_assert_num_queries
+):
+    first = client.get(_url(bloomfield))
+
+    with django_assert_num_queries(0):
+        unchanged = client.get(_url(bloomfield), headers={"if-none-match": first.headers["ETag"]})
+    PlaceStatus.objects.filter(campaign=ring, place=bloomfield).get().delete()
+    gone = client.get(_url(bloomfield), headers={"if-none-match": first.headers["ETag"]})
+
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert gone.status_code == 404, "an untracked place is no longer served from the cache"
+
+
+def test_another_visitor_never_gets_304_for_someone_elses_copy(bloomfield):
+    alice, bob = Client(), Client()
+    bob.get(_url(bloomfield))  # bob has a CSRF cookie of his own
+    etag = alice.get(_url(bloomfield)).headers["ETag"]
+
+    response = bob.get(_url(bloomfield), headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert _unmask_cipher_token(_form_token(response.content.decode())) == bob.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def test_each_language_is_cached_on_its_own(bloomfield):
+    english = Client().get(_url(bloomfield), headers={"accept-language": "en"}).content.decode()
+    spanish = Client().get(_url(bloomfield), headers={"accept-language": "es"}).content.decode()
+    english_again = Client().get(_url(bloomfield), headers={"accept-language": "en"}).content.decode()
+
+    assert '<html lang="es">' in spanish and "Firmas confirmadas" in spanish
+    assert '<html lang="en">' in english_again and "Confirmed signatures" in english_again
+    assert english_again.count("Confirmed signatures") == english.count("Confirmed signatures") == 1
+
+
+def test_an_unknown_place_or_a_draft_campaign_is_not_found_and_not_cached(client, bloomfield, ring):
+    Campaign.objects.create(slug="draft", title="Draft", is_public=False)
+
+    assert client.get("/campaigns/ring/places/999999/").status_code == 404
+    assert client.get("/campaigns/draft/").status_code == 404
+    ring.is_public = False
+    ring.save()
+    assert client.get(_url(bloomfield)).status_code == 404
