@@ -145,7 +145,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with one client per connection pool, not one per call.
+            "BACKEND": "backend.cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             # Redis answers in milliseconds; an unreachable one must not hold a request for long:
             # throttles fail open (campaigns/throttles.py), and a signer should wait under a second.
@@ -155,6 +156,8 @@ CACHES: dict[str, dict[str, Any]] = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions in the database, as Django's, each created with one INSERT (no exists() SELECT first).
+SESSION_ENGINE = "backend.sessions"
 
 # --- Auth: custom user, allauth with mandatory e-mail verification and MFA.
 AUTH_USER_MODEL = "accounts.User"
@@ -229,7 +232,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Townhall API",
     "DESCRIPTION": "Campaign backend for policy advocacy. Errors share one format (see `Error`).",
     "VERSION": "1.0.0",
@@ -242,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "campaigns.models.statuses.Status",
         "SignatureExportStatusEnum": "campaigns.models.exports.SignatureExport.Status",
+        # The same choice sets under several field names, one schema name each.
+        "PlaceKindEnum": "campaigns.models.places.Place.Kind",
+        "MailingKindEnum": "mailings.models.mailings.Mailing.Kind",
+        "DonationFrequencyEnum": "donations.models.checkouts.Frequency",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -470,6 +477,8 @@ STORAGES["briefings"] = (
 # --- Internationalisation
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# One schema name for the language choice, whatever the field is called.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LanguageEnum"] = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

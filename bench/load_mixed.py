@@ -13,7 +13,8 @@ after a WARM_UP:
   the previous ones are doing, from a pool of connections; latency counted from that time, so a
   tier that falls behind cannot hide it), a new address each;
 - READERS closed-loop clients fetch place pages (70 %) and the petition's count (30 %, the API
-  detail), each on its own keep-alive connection.
+  detail), each on its own keep-alive connection. Place pages come from the page cache
+  (web/page_cache.py: rendered at most once per place every 5 s, or after a change), as in production.
 
 Prints per endpoint the requests answered, throughput, p50 and p99, and the statuses; the
 achieved signature rate; then whether place pages kept p99 at or under TARGET_P99_MS while
@@ -102,6 +103,7 @@ def main() -> int:
                 "count": [f"/api/v1/campaigns/{CAMPAIGN}/petitions/{PETITION}/"],
             }
             tally, achieved = run(port, paths, SIGN_PATH, place_ids, options)
+        print(f"load average {os.getloadavg()[0]:.1f} after the run", flush=True)
     return report(tally, achieved, options)
 
 

@@ -19,7 +19,8 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     edition = get_object_or_404(Edition.objects.done().select_related("place", "campaign"), code=code.upper())
     context = {**edition.figures, "edition": edition, "verify_url": editions.verify_url(edition)}
     response = render(request, "briefings/verify.html", context)
-    patch_cache_control(response, public=True, max_age=300)
+    # Private: the page around the figures (web/base.html) carries the visitor's CSRF token and nonce.
+    patch_cache_control(response, private=True, max_age=300)
     return response
 
 

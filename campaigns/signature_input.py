@@ -7,6 +7,7 @@ run in signature_form(), which both call, and raise Django's ValidationError by 
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
@@ -14,12 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.challenges import check_signing_challenge
 from campaigns.disposable import flags_for
-from campaigns.models import LetterCampaign, OfficialsSee, Petition, Place, PlaceStatus
+from campaigns.models import Campaign, LetterCampaign, OfficialsSee, Petition, Place, PlaceStatus
 from campaigns.places_lookup import ZIP_CODE_PATTERN, candidates_for_zip
 from campaigns.signing import SignatureForm
 
@@ -132,7 +133,7 @@ def signature_form(
 def signer_place(petition: Scope, *, place_id: int | None, zip_code: str) -> Place:
     """The place given, or the one place the ZIP code means among those the petition is for."""
     if place_id is not None:
-        found = _petition_places(petition).filter(pk=place_id).first()
+        found = _place(place_id) if place_id in _petition_place_ids(petition) else None
         if found is None:
             raise ValidationError({"place": [_not_for_this_petition(petition)]})
         return found
@@ -156,9 +157,7 @@ def places_for_zip(petition: Scope, zip_code: str) -> list[Place]:
         candidates = candidates_for_zip(zip_code)
     except ValidationError:
         return []
-    allowed = set(
-        _petition_places(petition).filter(pk__in=[c.place.pk for c in candidates]).values_list("pk", flat=True)
-    )
+    allowed = _petition_place_ids(petition)
     return [candidate.place for candidate in candidates if candidate.place.pk in allowed]
 
 
@@ -177,11 +176,55 @@ def is_honeypot_filled(sent: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _petition_places(petition: Scope) -> QuerySet[Place]:
-    tracked = Place.objects.filter(
-        pk__in=PlaceStatus.objects.for_campaign(petition.campaign).values("place_id"),
-    )
-    return tracked.filter(pk=petition.place_id) if petition.place_id else tracked
+# The places each campaign tracks, and the places signers named, per process for a moment: a burst
+# of signers costs one query per campaign, and one per place, per process and TRACKED_PLACES_SECONDS
+# instead of one each. Any save or delete of a campaign, place or tracked place in this process
+# forgets them all; another process sees a place tracked or dropped at most TRACKED_PLACES_SECONDS late.
+TRACKED_PLACES_SECONDS = 5.0
+_tracked: dict[int, tuple[float, frozenset[int]]] = {}
+_places: dict[int, tuple[float, Place]] = {}
+# Bumped by every change: a load that a change overtook is returned but not kept.
+_generation = [0]
+
+
+def _petition_place_ids(petition: Scope) -> frozenset[int]:
+    tracked = _tracked_place_ids(petition.campaign_id)
+    if petition.place_id is None:
+        return tracked
+    return frozenset({petition.place_id}) & tracked
+
+
+def _tracked_place_ids(campaign_id: int) -> frozenset[int]:
+    now, generation = time.monotonic(), _generation[0]
+    found = _tracked.get(campaign_id)
+    if found is not None and now - found[0] < TRACKED_PLACES_SECONDS:
+        return found[1]
+    ids = frozenset(PlaceStatus.objects.filter(campaign_id=campaign_id).values_list("place_id", flat=True))
+    if generation == _generation[0]:
+        _tracked[campaign_id] = (now, ids)
+    return ids
+
+
+def _place(place_id: int) -> Place | None:
+    now, generation = time.monotonic(), _generation[0]
+    found = _places.get(place_id)
+    if found is not None and now - found[0] < TRACKED_PLACES_SECONDS:
+        return found[1]
+    place = Place.objects.filter(pk=place_id).first()
+    if place is not None and generation == _generation[0]:
+        _places[place_id] = (now, place)
+    return place
+
+
+def _forget_places(**kwargs: Any) -> None:
+    _generation[0] += 1
+    _tracked.clear()
+    _places.clear()
+
+
+for _model in (Campaign, Place, PlaceStatus):
+    post_save.connect(_forget_places, sender=_model, dispatch_uid=f"tracked-places-{_model.__name__}-saved")
+    post_delete.connect(_forget_places, sender=_model, dispatch_uid=f"tracked-places-{_model.__name__}-deleted")
 
 
 def _not_for_this_petition(petition: Scope) -> str:

@@ -3,6 +3,9 @@
 Counts live in the cache (Redis in production), keyed by the keyed hash of the client IP or of
 the canonical address, so no IP or address sits in the cache.
 
+Both limits are counted in one round trip to Redis (backend.api.throttles.count_requests), by
+the API view (OneRoundTrip) and the page alike.
+
 When the cache cannot be reached the limits fail open: the signature is taken (and logged). A
 refused signer is lost for good, often at the very moment a campaign is shared widely, while a
 flood let through during an outage stays bounded: every signature still needs its address
@@ -18,7 +21,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.http import HttpRequest
 
-from backend.api.throttles import FailOpen
+from backend.api.throttles import FailOpen, count_requests
 from privacy.addresses import address_hash
 from privacy.ip_hashes import client_ip_hash
 from supporters.identity import MAX_ADDRESS_LENGTH
@@ -57,7 +60,6 @@ SIGNING_THROTTLES = (SignaturesPerIp, SignaturesPerAddress)
 
 
 def allows(request: HttpRequest) -> bool:
-    """For the HTML form: counts this request against the same limits as the API."""
-    # Every limit counts the request, as DRF does, even when an earlier one already refused it.
-    answers = [throttle().allow_request(cast(Any, request), None) for throttle in SIGNING_THROTTLES]
-    return all(answers)
+    """For the HTML form: counts this request against the same limits as the API, in one round trip."""
+    # Every limit counts the request, as DRF does, even when another already refused it.
+    return all(count_requests(cast(Any, request), None, [throttle() for throttle in SIGNING_THROTTLES]))

@@ -14,6 +14,7 @@ the campaign's generation, which every key holds, so the next request renders an
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
 
 PAGE_SECONDS = 5
 _PREFIX = "page"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,18 +54,33 @@ def generation(slug: str) -> str:
 
 def invalidate(slug: str) -> None:
     """Every cached page of the campaign is stale from now on (they expire by themselves)."""
-    cache.set(f"{_PREFIX}:gen:{slug}", secrets.token_hex(4), timeout=None)
+    try:
+        cache.set(f"{_PREFIX}:gen:{slug}", secrets.token_hex(4), timeout=None)
+    except RedisError:
+        # An organizer's change must not fail for the cache: its pages expire within PAGE_SECONDS.
+        logger.warning("page cache unreachable: pages of a changed campaign expire by themselves")
 
 
 def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Fragment:
-    """The cached content of `page` in the active language, or `build()`'s (title, html), kept PAGE_SECONDS."""
-    key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:{translation.get_language()}"
-    found = cache.get(key)
+    """The cached content of `page` in the active language, or `build()`'s (title, html), kept PAGE_SECONDS.
+
+    With the cache unreachable, every request renders its own (fail open, like the throttles).
+    """
+    try:
+        key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:{translation.get_language()}"
+        found = cache.get(key)
+    except RedisError:
+        logger.warning("page cache unreachable: rendering the page for this request")
+        key, found = "", None
     if isinstance(found, Fragment):
         return Fragment(found.title, mark_safe(found.body), found.tag)  # noqa: S308 (our own rendering)
     title, body = build()
     made = Fragment(title, mark_safe(body), secrets.token_hex(8))  # noqa: S308 (rendered by our templates)
-    cache.set(key, made, timeout=PAGE_SECONDS)
+    if key:
+        try:
+            cache.set(key, made, timeout=PAGE_SECONDS)
+        except RedisError:
+            logger.warning("page cache unreachable: the page was not kept")
     return made
 
 

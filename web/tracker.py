@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -21,8 +22,11 @@ from campaigns import tallies
 from campaigns.api.public import queries
 from campaigns.api.public.counts import place_counts
 from campaigns.api.public.geojson import feature_collection
-from campaigns.models import Campaign, OfficialPosition, PlaceStatus, Status
+from campaigns.letters.public import letter_campaigns_of
+from campaigns.models import Campaign, LetterCampaign, OfficialPosition, PlaceStatus, Status
 from campaigns.public_petitions import petitions_of
+from donations import stripe_api
+from donations.models import DonationSettings
 from web import page_cache, us_map
 from web.tracker_form import TrackerSearchForm
 
@@ -79,6 +83,7 @@ def _home_context(request: HttpRequest | None, campaign: Campaign) -> tuple[dict
     asked = request is not None and _asked(request)
     form = TrackerSearchForm(request.GET if request is not None and asked else None, states=states)
     context: dict[str, Any] = {"campaign": campaign, "form": form, "petitions": _petitions(campaign)}
+    context.update(_ways_to_help(campaign, place_id=None))
     if form.is_bound and not form.is_valid():
         context.update(_map(campaign, queries.PlaceFilters()))
         return context, 400
@@ -114,6 +119,7 @@ def _place(slug: str, place_id: int) -> tuple[str, str]:
         "since": next((event for event in timeline if event.status_after == status.status), None),
         "counts": place_counts(campaign=campaign, place=status.place),
         "petitions": petitions,
+        **_ways_to_help(campaign, place_id=place_id),
     }
     title = f"{status.place.name}, {status.place.state} · {campaign.title}"
     return title, render_to_string("web/tracker/place_content.html", context)
@@ -138,6 +144,17 @@ def _without_page(request: HttpRequest) -> str:
 def _tracked_states(campaign: Campaign) -> list[str]:
     statuses = PlaceStatus.objects.for_campaign(campaign)
     return sorted(set(statuses.values_list("place__state", flat=True)))
+
+
+def _ways_to_help(campaign: Campaign, *, place_id: int | None) -> dict[str, Any]:
+    """The open letter drives (the place's and the campaign-wide ones on a place page) and whether
+    the donate page takes gifts. Cached pages show a change here within page_cache's few seconds."""
+    drives = letter_campaigns_of(campaign).filter(is_open=True).order_by("pk")
+    if place_id is not None:
+        drives = drives.filter(Q(place_id=place_id) | Q(place__isnull=True))
+    letter_drives: list[LetterCampaign] = list(drives)
+    donate = stripe_api.is_configured() and DonationSettings.for_campaign(campaign).enabled
+    return {"letter_drives": letter_drives, "donate": donate}
 
 
 def _petitions(campaign: Campaign) -> list[tuple[Any, int]]:

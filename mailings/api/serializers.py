@@ -16,12 +16,12 @@ from mailings.figures import figures
 from mailings.models import Audience, Mailing, MailingVariant
 from mailings.placeholders import allowed_list
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 MAX_RATE_PER_MINUTE = 100_000
 
 
 class VariantSerializer(serializers.ModelSerializer[MailingVariant]):
-    language = serializers.ChoiceField(choices=LANGUAGES)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
     subject = serializers.CharField(max_length=200, help_text=f"One line; placeholders: {allowed_list()}.")
     text = serializers.CharField(max_length=50_000, help_text="The plain-text part, with placeholders.")
     html = serializers.CharField(
@@ -64,7 +64,7 @@ class SegmentSerializer(serializers.Serializer[Any]):
 
 class MailingInputSerializer(SegmentSerializer):
     title = serializers.CharField(max_length=200)
-    default_language = serializers.ChoiceField(choices=LANGUAGES, default=settings.LANGUAGE_CODE)
+    default_language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     rate_per_minute = serializers.IntegerField(
         min_value=1, max_value=MAX_RATE_PER_MINUTE, required=False, allow_null=True, default=None
     )
@@ -159,7 +159,7 @@ class SendSerializer(serializers.Serializer[Any]):
 
 
 class LanguageSerializer(serializers.Serializer[Any]):
-    language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_null=True, default=None)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_null=True, default=None)
 
 
 class PreviewSerializer(serializers.Serializer[Any]):

@@ -84,7 +84,7 @@ class MailingViewSet(CampaignScopedViewSet, mixins.ListModelMixin):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        parameters=[OpenApiParameter("language", str, enum=s.LANGUAGES, description="Default: the mailing's.")],
+        parameters=[OpenApiParameter("language", str, enum=s.LANGUAGE_CODES, description="Default: the mailing's.")],
         responses=s.PreviewSerializer,
     )
     def preview(self, request: Request, campaign_slug: str, pk: str) -> Response:

@@ -133,7 +133,7 @@ def test_it_switches_to_postgresql(load):
 def test_it_uses_redis_for_cache_and_broker(load):
     settings = load(**production(REDIS_URL="redis://cache.internal:6379/0"))
 
-    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "backend.cache.PooledRedisCache"
     assert settings["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is False
 

@@ -26,8 +26,9 @@ from playwright.sync_api import Browser, Page, Playwright, Route, ViewportSize, 
 
 from accounts.models import User
 from campaigns.demo import load_demo_campaign
-from campaigns.models import Campaign, Petition, Place
+from campaigns.models import Campaign, LetterCampaign, Official, Petition, Place
 from campaigns.signals import place_status_changed
+from donations.models import DonationSettings
 
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
@@ -79,23 +80,26 @@ def _browser_settings(settings: Any) -> None:
 
 @pytest.fixture
 def page(browser: Browser, live_server: Any, _browser_settings: None) -> Iterator[Page]:
-    with _guarded_page(browser, live_server.url) as page:
+    with guarded_page(browser, live_server.url) as page:
         yield page
 
 
 @pytest.fixture
 def page_without_javascript(browser: Browser, live_server: Any, _browser_settings: None) -> Iterator[Page]:
-    with _guarded_page(browser, live_server.url, java_script_enabled=False) as page:
+    with guarded_page(browser, live_server.url, java_script_enabled=False) as page:
         yield page
 
 
 @contextmanager
-def _guarded_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
+def guarded_page(
+    browser: Browser, base_url: str, *, also_allowed: frozenset[str] = frozenset(), **options: Any
+) -> Iterator[Page]:
+    """A page whose requests may only go to base_url's origin (and the origins also_allowed)."""
     origin = _origin(base_url)
     outside: list[str] = []
 
     def guard(route: Route) -> None:
-        if _origin(route.request.url) == origin:
+        if _origin(route.request.url) == origin or _origin(route.request.url) in also_allowed:
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -191,3 +195,50 @@ def demo(live_server: Any) -> Demo:
         text="We ask our council to end the police department's partnership with Amazon Ring.",
     )
     return Demo(campaign, petition, Place.objects.get(name="Bloomfield", state="NJ"))
+
+
+@dataclass(frozen=True)
+class Drives:
+    """The demo, plus what supporters write and give to: an open letter drive with an official to
+    receive it in Bloomfield, and donations taken (Stripe keys set, its API on a closed loopback port
+    unless a test points it at a stand-in)."""
+
+    demo: Demo
+    letter_drive: LetterCampaign
+    official: Official
+
+    @property
+    def letter_page(self) -> str:
+        return f"/campaigns/{self.demo.campaign.slug}/letters/{self.letter_drive.slug}/"
+
+    @property
+    def donate_page(self) -> str:
+        return f"/campaigns/{self.demo.campaign.slug}/donate/"
+
+
+LETTER_TEMPLATE = (
+    "Dear {{ official_name }},\n\nI live in {{ place }} and I ask you to end our police department's "
+    "partnership with Amazon Ring. Doorbell cameras should not feed a police network.\n\n{{ supporter_name }}"
+)
+
+
+@pytest.fixture
+def drives(demo: Demo, settings: Any) -> Drives:
+    settings.STRIPE_SECRET_KEY = "sk_test_townhall"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # discard: nothing answers unless a test says otherwise
+    letter_drive = LetterCampaign.objects.create(
+        campaign=demo.campaign,
+        slug="write-bloomfield",
+        title="Write to Bloomfield's council",
+        subject_template="End the Ring partnership in {{ place }}",
+        body_template=LETTER_TEMPLATE,
+    )
+    official = Official.objects.create(
+        campaign=demo.campaign,
+        place=demo.bloomfield,
+        name="Ana Rivera",
+        office=Official.Office.COUNCIL_MEMBER,
+        email="ana.rivera@bloomfield.example.org",
+    )
+    DonationSettings.objects.create(campaign=demo.campaign, preset_amounts=[1000, 2500, 5000])
+    return Drives(demo, letter_drive, official)

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 import pytest
+import redis
 from django.test import Client
-from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 
 from campaigns import tallies
@@ -17,6 +17,7 @@ from emails.models import OutboundMessage
 from supporters.models import Supporter
 from tests.petitions.conftest import PAGE_URL, SIGN_URL, signer
 from tests.petitions.test_challenges import solve
+from tests.petitions.test_redis_down import cache_at, closed_port
 from tests.petitions.test_sign_api import ACCEPTED, confirm_by_mail
 from tests.web.pages import parse
 
@@ -112,23 +113,25 @@ def test_it_counts_the_page_and_the_api_against_the_same_limit(post, settings):
     assert Signature.objects.count() == 1
 
 
-def test_it_lets_signers_through_when_the_cache_is_down_and_says_so_in_the_log(post, monkeypatch, caplog):
-    calls = []
+def test_it_lets_signers_through_when_the_cache_is_down_and_says_so_in_the_log(post, settings, monkeypatch, caplog):
+    commands = []
+    execute = redis.Redis.execute_command
 
-    def unreachable(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        raise RedisConnectionError("Connection refused")
+    def counted(client: redis.Redis, *args: Any, **options: Any) -> Any:
+        commands.append(args[0])
+        return execute(client, *args, **options)
 
-    monkeypatch.setattr("django.core.cache.cache.get", unreachable)
-    caplog.set_level(logging.WARNING, logger="campaigns.throttles")
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    caplog.set_level(logging.WARNING, logger="backend.api.throttles")
 
-    response = post(signer())
+    with cache_at(settings, f"redis://127.0.0.1:{closed_port()}/0"):  # connections refused
+        response = post(signer())
 
     assert response.status_code == 202
     assert Signature.objects.count() == 1
     assert OutboundMessage.objects.count() == 1
-    assert len(calls) == 1  # once the cache failed the request, its other limit does not try again
-    assert "cache unreachable" in caplog.text
+    assert commands == ["EVALSHA"]  # both limits in one command, tried once
+    assert "signatures_ip, signatures_address: cache unreachable" in caplog.text
 
 
 def test_it_asks_for_the_proof_of_work_when_it_is_on_and_takes_a_solved_one(post, settings):

@@ -102,11 +102,15 @@ def test_it_answers_within_a_second_when_redis_accepts_connections_but_never_ans
     assert len(mailoutbox) == 2  # tasks run in-process here: only the cache hangs
 
 
-def test_it_answers_public_reads_while_the_cache_refuses_connections(settings):
+def closed_port() -> int:
+    """A port nothing listens on: connecting to it is refused at once."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as placeholder:
         placeholder.bind(("127.0.0.1", 0))
-        closed_port = placeholder.getsockname()[1]  # nothing listens once the socket closes
-    with cache_at(settings, f"redis://127.0.0.1:{closed_port}/0"):
+        return int(placeholder.getsockname()[1])  # nothing listens once the socket closes
+
+
+def test_it_answers_public_reads_while_the_cache_refuses_connections(settings):
+    with cache_at(settings, f"redis://127.0.0.1:{closed_port()}/0"):
         started = time.perf_counter()
         campaigns = APIClient().get("/api/v1/campaigns/")
         petitions = APIClient().get("/api/v1/campaigns/ring/petitions/")

@@ -1,4 +1,4 @@
-"""What one signature costs the database, and the signing view's short memory of petitions."""
+"""What one signature costs the database, and the signing view's short memory of petitions and places."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from campaigns.models import Petition, Place, Signature
+from campaigns.models import Petition, Place, PlaceStatus, Signature
+from campaigns.tracker import track_place
 from emails.models import OutboundMessage
 from supporters.models import Confirmation
 from tests.petitions.conftest import SIGN_URL, signer
@@ -78,4 +79,44 @@ def test_it_answers_404_at_once_when_this_process_unpublishes_the_campaign(bloom
     response = APIClient().post(SIGN_URL, signer(email="fox@example.org", place=bloomfield.pk), format="json")
 
     assert response.status_code == 404
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_the_place_of_a_burst_of_signers_without_asking_the_database_again(bloomfield: Place) -> None:
+    APIClient().post(SIGN_URL, signer(email="fox@example.org", place=bloomfield.pk, zip=""), format="json")
+
+    status, sql = statements(signer(place=bloomfield.pk, zip=""))
+
+    assert status == 202
+    assert not [s for s in sql if '"campaigns_place"' in s or '"campaigns_placestatus"' in s]
+    assert [signature.place for signature in Signature.objects.all()] == [bloomfield, bloomfield]
+
+
+def test_it_takes_a_place_at_once_when_this_process_starts_tracking_it(bloomfield: Place) -> None:
+    newark = Place.objects.create(
+        ocd_id="ocd-division/country:us/state:nj/place:newark", name="Newark", kind=Place.Kind.CITY, state="NJ"
+    )
+    refused = APIClient().post(SIGN_URL, signer(place=newark.pk, zip=""), format="json")
+    track_place(campaign=Petition.objects.get().campaign, place=newark, actor=None, via="test")
+
+    taken = APIClient().post(SIGN_URL, signer(place=newark.pk, zip=""), format="json")
+
+    assert refused.status_code == 400
+    assert "place" in refused.json()
+    assert taken.status_code == 202
+    assert Signature.objects.get().place == newark
+
+
+def test_it_refuses_a_place_at_once_when_this_process_stops_tracking_it(bloomfield: Place) -> None:
+    first = APIClient().post(SIGN_URL, signer(place=bloomfield.pk, zip=""), format="json")
+    PlaceStatus.objects.get(place=bloomfield).delete()
+
+    second = APIClient().post(SIGN_URL, signer(email="fox@example.org", place=bloomfield.pk, zip=""), format="json")
+    by_zip = APIClient().post(SIGN_URL, signer(email="mulder@example.org"), format="json")
+
+    assert (first.status_code, second.status_code, by_zip.status_code) == (202, 400, 400)
+    assert "place" in second.json()
+    assert "zip" in by_zip.json()
     assert Signature.objects.count() == 1

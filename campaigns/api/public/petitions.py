@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from backend.api.body_limits import LimitedJSONParser, refuse_large_body
 from backend.api.schema import ERROR
+from backend.api.throttles import OneRoundTrip
 from campaigns import signature_input, signing, tallies
 from campaigns.api.public import petition_serializers as s
 from campaigns.api.public.caching import RevalidatedView
@@ -105,12 +106,13 @@ for _model in (Campaign, Petition, Place):
     post_delete.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-deleted")
 
 
-class SignatureCreate(PetitionView):
+class SignatureCreate(OneRoundTrip, PetitionView):
     """Signs the petition; the signature counts once the e-mailed link is confirmed.
 
     Answers 202 with the same body for a new address, one that signed and did not confirm yet,
     and one that already confirmed (which is not mailed again), so the answer never tells whether
-    an address signed. Limited per client address and per e-mail address (429).
+    an address signed. Limited per client address and per e-mail address (429), both counted in
+    one round trip to the cache.
     """
 
     # No session authentication, hence no CSRF: the session only carries this visit's confirmation.
