@@ -5,7 +5,9 @@ Run from the project root:
     DJANGO_SETTINGS_MODULE=backend.settings_test .venv/bin/python -m bench.page_weight_lcp
 
 In a throwaway database (bench_townhall_<pid>) holding the demo campaign (nine places with their
-agencies, partnerships, sources, officials and timelines) and one open petition, Django serves on
+agencies, partnerships, sources, officials and timelines), one open petition, a letter drive with a
+letter waiting for confirmation, donations taken (the donate page only shows its form: no Stripe call)
+and a generated briefing edition (its verification page), Django serves on
 127.0.0.1 through a threaded WSGI server. In front of it, as the reverse proxy does in production,
 text responses (HTML, CSS, JavaScript, SVG, JSON) are gzip-compressed when the browser accepts it.
 
@@ -27,6 +29,7 @@ import gzip
 import logging
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -161,6 +164,53 @@ def demo_pages() -> dict[str, str]:
         "about": "/about/",
         "privacy": "/privacy/",
         "my data": "/my-data/",
+        **writing_and_giving_pages(campaign, bloomfield),
+    }
+
+
+def writing_and_giving_pages(campaign: Any, bloomfield: Any) -> dict[str, str]:
+    """A letter drive (written to, confirmation pending), donating, and the pages signed links open."""
+    from django.core import mail
+    from django.test import Client
+
+    from briefings import editions
+    from campaigns.letters.positions import position_url
+    from campaigns.models import LetterCampaign, Official
+    from donations.models import DonationSettings
+    from donations.portal import portal_link
+    from emails.outbox import unsubscribe_url
+
+    drive = LetterCampaign.objects.create(
+        campaign=campaign,
+        slug="write",
+        title="Write to your council",
+        subject_template="End the Ring partnership in {{ place }}",
+        body_template="Dear {{ official_name }},\n\nPlease end the police partnership with Amazon Ring in "
+        "{{ place }}.\n\n{{ supporter_name }}",
+    )
+    official = Official.objects.create(
+        campaign=campaign, place=bloomfield, name="Ana Rivera", email="ana@bloomfield.example.org"
+    )
+    DonationSettings.objects.create(campaign=campaign, preset_amounts=[1000, 2500, 5000])
+    letter_page = f"/campaigns/{campaign.slug}/letters/{drive.slug}/"
+    writer = {"name": "Fox Mulder", "email": "fox@example.org", "zip": "07003", "officials_see": "name_city"}
+    Client().post(letter_page, {**writer, "text": drive.body_template})
+    if not any("fox@example.org" in m.to for m in mail.outbox):
+        raise RuntimeError("the bench's letter was not written")
+    edition = editions.request_edition(campaign=campaign, place=bloomfield)
+    editions.generate_edition(edition.pk)
+    edition.refresh_from_db()
+    donate = f"/campaigns/{campaign.slug}/donate/"
+    return {
+        "letter": letter_page,
+        "letter written": f"{letter_page}sent/",
+        "donate": donate,
+        "donate thanks": f"{donate}thanks/",
+        "donate cancelled": f"{donate}cancelled/",
+        "donation manage": urlsplit(portal_link("cus_bench")).path,
+        "official position": urlsplit(position_url(official, campaign)).path,
+        "briefing verify": f"/b/{edition.code}/",
+        "unsubscribe": urlsplit(unsubscribe_url("fox@example.org", f"campaign:{campaign.pk}")).path,
     }
 
 
@@ -206,6 +256,17 @@ def main() -> int:
     setup_test_environment()  # mail into mail.outbox, where the confirmation link is read
     logging.disable(logging.WARNING)  # the demo's side effects (PDF briefings, mail) log at length
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain HTTP on loopback
+    # The donate page needs a key to show its form; nothing here calls Stripe (a closed loopback port).
+    settings.STRIPE_SECRET_KEY = "sk_test_bench"  # noqa: S105 (a test key that reaches nothing)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    briefings_folder = tempfile.TemporaryDirectory(prefix="bench-briefings-")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "briefings": {
+            "BACKEND": "briefings.storage.UnservedFileSystemStorage",
+            "OPTIONS": {"location": briefings_folder.name},
+        },
+    }
     # The server's threads close their connections after each request, so the database can be dropped.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     results: list[Figures] = []
@@ -219,6 +280,7 @@ def main() -> int:
             outside += left
         browser.close()
         report(results)
+    briefings_folder.cleanup()
     for url in outside:
         print(f"request outside 127.0.0.1: {urlsplit(url).netloc}")
     return 0 if all(f.ok for f in results) and not outside else 1

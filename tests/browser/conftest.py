@@ -135,6 +135,17 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
+def axe_violations_at_both_widths(page: Page) -> list[str]:
+    """axe_violations at 375 px, then at 1280 px (the page is left at the width it had)."""
+    size = page.viewport_size or PHONE
+    found = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        found += [f"{viewport['width']} px: {violation}" for violation in axe_violations(page)]
+    page.set_viewport_size(size)
+    return found
+
+
 def screenshot(page: Page, name: str) -> None:
     size = page.viewport_size
     for viewport in (PHONE, DESKTOP):

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, Demo, axe_violations, screenshot
+from campaigns.letters.positions import position_url
+from donations.portal import portal_link
+from emails.outbox import unsubscribe_url
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    Demo,
+    Drives,
+    axe_violations,
+    axe_violations_at_both_widths,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +36,31 @@ def _pages(demo: Demo) -> dict[str, str]:
         "privacy": "/privacy/",
         "my-data": "/my-data/",
     }
+
+
+def _writing_and_giving_pages(drives: Drives) -> dict[str, str]:
+    """Pages a link or a form opens: a letter drive, donating, an official's and a reader's signed links."""
+    home = drives.demo.home
+    return {
+        "letter": drives.letter_page,
+        "letter-written": f"{drives.letter_page}sent/",
+        "donate": drives.donate_page,
+        "donate-thanks": f"{home}donate/thanks/",
+        "donate-cancelled": f"{home}donate/cancelled/",
+        "donate-manage": urlsplit(portal_link("cus_test_1")).path,
+        "official-position": urlsplit(position_url(drives.official, drives.demo.campaign)).path,
+        "unsubscribe": urlsplit(unsubscribe_url("fox@example.org", f"campaign:{drives.demo.campaign.pk}")).path,
+    }
+
+
+def test_the_writing_and_giving_pages_pass_axe_at_phone_and_desktop_widths(page: Page, drives: Drives):
+    found = {}
+    for name, url in _writing_and_giving_pages(drives).items():
+        response = page.goto(url)
+        assert response is not None and response.status == 200, (name, url)
+        found[name] = axe_violations_at_both_widths(page)
+        screenshot(page, name)
+    assert {name: v for name, v in found.items() if v} == {}
 
 
 def _los_angeles(demo: Demo) -> int:

@@ -16,11 +16,10 @@ from briefings import editions
 from briefings.models import Edition
 from campaigns.letters.positions import position_url
 from campaigns.models import Letter, OfficialPosition, Position
-from donations.portal import portal_link
 from emails.outbox import unsubscribe_url
 from emails.unsubscribe import is_unsubscribed
 from privacy.addresses import address_hash
-from tests.browser.conftest import Drives, axe_violations, guarded_page, screenshot
+from tests.browser.conftest import Drives, axe_violations_at_both_widths, guarded_page, screenshot
 from tests.browser.fake_checkout import CHECKOUT_PAGE, browsable_stripe
 from web import donate
 
@@ -35,7 +34,7 @@ def _path(url: str) -> str:
 
 
 def _no_axe_violations(page: Page) -> None:
-    assert axe_violations(page) == [], page.url
+    assert axe_violations_at_both_widths(page) == [], page.url
 
 
 def _expect_field_error(page: Page, field: Any, message: str) -> None:
@@ -52,7 +51,6 @@ def test_a_supporter_writes_from_the_place_page_confirms_and_the_letter_is_deliv
     letter = page.get_by_role("textbox", name="Your letter")
     expect(letter).to_have_value(re.compile(r"^Dear \{\{ official_name \}\},"))  # prefilled, placeholders shown
     _no_axe_violations(page)
-    screenshot(page, "letter")
 
     page.get_by_label("Your name").fill("Dana Scully")
     page.get_by_label("Your e-mail address").fill("dana@example.org")
@@ -74,8 +72,7 @@ def test_a_supporter_writes_from_the_place_page_confirms_and_the_letter_is_deliv
     [sent] = [m for m in mail.outbox if drives.official.email in m.to]
     assert "Dear Ana Rivera," in str(sent.body) and "I walk past the station every morning." in str(sent.body)
     assert sent.reply_to == ["dana@example.org"]
-    page.goto(drives.demo.bloomfield_page)
-    expect(page.locator("[data-count=letters]")).to_have_text("1")
+    assert _letters_counted_on(page, drives.demo.bloomfield_page) == "1"
 
     # The writer's "my data" export shows the letter as delivered.
     page.goto("/my-data/")
@@ -86,6 +83,18 @@ def test_a_supporter_writes_from_the_place_page_confirms_and_the_letter_is_deliv
     assert export, links.body
     held = json.loads(page.request.get(export.group(0)).text())
     assert [(entry["state"], entry["copies_delivered"]) for entry in _letters(held)] == [("delivered", 1)]
+
+
+def _letters_counted_on(page: Page, place_page: str) -> str:
+    """The place page's letter count once its cached content has turned over (it lives 5 s)."""
+    shown = ""
+    for _attempt in range(16):
+        page.goto(place_page)
+        shown = page.locator("[data-count=letters]").inner_text()
+        if shown != "0":
+            break
+        page.wait_for_timeout(500)
+    return shown
 
 
 def _letters(exported: Any) -> list[dict[str, Any]]:
@@ -131,7 +140,6 @@ def test_the_donate_page_sends_the_supporter_to_checkout(
             page.get_by_role("link", name="Donate to the campaign").click()
             expect(page.get_by_role("heading", level=1)).to_contain_text("Donate to")
             _no_axe_violations(page)
-            screenshot(page, "donate")
 
             page.get_by_role("radio", name="Every month").check()
             page.get_by_role("radio", name="Other amount").check()
@@ -166,29 +174,17 @@ def test_the_donate_forms_errors_are_announced_and_linked_to_their_fields(page: 
     screenshot(page, "donate-errors")
 
 
-def test_the_donation_return_and_manage_pages(page: Page, drives: Drives):
-    home = drives.demo.home
-    for name, path in {
-        "donate-thanks": f"{home}donate/thanks/",
-        "donate-cancelled": f"{home}donate/cancelled/",
-        "donate-manage": _path(portal_link("cus_test_1")),
-    }.items():
-        response = page.goto(path)
-        assert response is not None and response.status == 200, name
-        _no_axe_violations(page)
-        screenshot(page, name)
-    expect(page.get_by_role("button", name="Manage my monthly gift on Stripe")).to_be_visible()
-
-
 def test_an_official_records_a_position_through_the_signed_link(page: Page, drives: Drives):
     page.goto(_path(position_url(drives.official, drives.demo.campaign)))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your position, Ana Rivera")
     _no_axe_violations(page)
-    screenshot(page, "official-position")
 
     page.get_by_role("button", name="Record my position").click()  # nothing chosen
     expect(page.get_by_role("alert")).to_be_focused()
-    _expect_field_error(page, page.get_by_role("radiogroup").first, "This field is required.")
+    group = page.get_by_role("group", name="Your position on ending the police partnership with Ring")
+    texts = [page.locator(f"[id='{i}']").inner_text() for i in (group.get_attribute("aria-describedby") or "").split()]
+    assert "This field is required." in " ".join(texts)
+    expect(group.get_by_role("radio").first).to_have_attribute("aria-invalid", "true")
     _no_axe_violations(page)
 
     page.get_by_role("radio", name="I support ending the partnership").check()
@@ -228,7 +224,6 @@ def test_the_unsubscribe_page_stops_every_mailing(page: Page, drives: Drives):
     page.goto(_path(unsubscribe_url("fox@example.org", f"campaign:{drives.demo.campaign.pk}")))
     expect(page.get_by_role("heading", level=1)).to_have_text("Unsubscribe")
     _no_axe_violations(page)
-    screenshot(page, "unsubscribe")
 
     page.get_by_role("radio", name="Every update and mailing from Townhall").check()
     page.get_by_role("button", name="Unsubscribe").click()

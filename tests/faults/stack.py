@@ -221,3 +221,20 @@ def running_stack(postgres: ThrowawayPostgres, sink: SmtpSink, workdir: Path) ->
 
 def signer(email: str) -> dict[str, str]:
     return {"email": email, "name": "Dana Scully", "zip": BLOOMFIELD_ZIP}
+
+
+def kill(stack: Stack, name: str) -> None:
+    """SIGKILL to a process and its children at once (an OOM kill, a lost node); its log is kept apart."""
+    process = stack.processes[name]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    (stack.workdir / f"{name}.log").rename(stack.workdir / f"{name}.killed.log")
+
+
+def wait_until_disconnected(stack: Stack, timeout: float = 10) -> None:
+    """Until no other client is connected to the stack's database: a killed process's last statement is over."""
+    deadline = time.monotonic() + timeout
+    others = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    while stack.query(others, [DATABASE])[0][0] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not stack.query(others, [DATABASE])[0][0], "a killed process is still connected to the database"
