@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,10 +25,12 @@ from briefings import render
 from briefings.changes import changes_since
 from briefings.figures import Gathered, NotTracked, gather
 from briefings.footnotes import MissingCitation
-from briefings.models import Edition, Reason
+from briefings.models import Edition, NamedSupporter, Reason
+from briefings.models.editions import EditionQuerySet
 from briefings.storage import briefing_storage
 from campaigns.models import Campaign, Official, Place, PlaceStatus
 from emails.links import absolute_url
+from supporters.models import Supporter
 
 logger = logging.getLogger(__name__)
 Status = Edition.Status
@@ -51,30 +53,52 @@ def request_edition(
 
     Raises figures.NotTracked, or footnotes.MissingCitation naming the uncited fact.
     """
-    from briefings.tasks import generate_edition as generate_edition_task
-
     gathered = gather(campaign=campaign, place=place, official=official)
     digest = fingerprint(gathered)
     with transaction.atomic():
         # One numbering at a time per place: two requests never get the same edition number.
         PlaceStatus.objects.select_for_update().filter(campaign=campaign, place=place).first()
         editions = Edition.objects.of_briefing(campaign=campaign, place=place, official=official)
-        latest = editions.exclude(status=Status.FAILED).order_by("-number").first()
+        latest = editions.exclude(status__in=(Status.FAILED, Status.WITHDRAWN)).order_by("-number").first()
         if latest is not None and latest.fingerprint == digest:
             return latest
-        number = (editions.aggregate(n=Max("number"))["n"] or 0) + 1
-        edition = Edition.objects.create(
+        return _queue(
+            editions,
             campaign=campaign,
             place=place,
             official=official,
-            number=number,
             reason=reason,
             fingerprint=digest,
             figures=gathered.figures,
             requested_by=actor,
         )
-        edition_id = edition.pk
-        transaction.on_commit(lambda: generate_edition_task.delay(edition_id), robust=True)
+
+
+def queue_replacement(*, campaign_id: int, place_id: int, official_id: int | None) -> Edition:
+    """A new edition of the briefing, numbered and queued without gathering now: the task gathers after
+    the commit (an erasure's replacement must not be fingerprinted before the names are gone)."""
+    with transaction.atomic():
+        PlaceStatus.objects.select_for_update().filter(campaign_id=campaign_id, place_id=place_id).first()
+        editions = of_briefing(campaign_id=campaign_id, place_id=place_id, official_id=official_id)
+        return _queue(
+            editions, campaign_id=campaign_id, place_id=place_id, official_id=official_id, reason=Reason.ERASURE
+        )
+
+
+def of_briefing(*, campaign_id: int, place_id: int, official_id: int | None) -> EditionQuerySet:
+    """One briefing's editions, by ids (the place-wide one when official_id is None)."""
+    addressee = Q(official_id=official_id) if official_id is not None else Q(official__isnull=True)
+    return Edition.objects.filter(addressee, campaign_id=campaign_id, place_id=place_id)
+
+
+def _queue(editions: EditionQuerySet, **fields: Any) -> Edition:
+    """Numbers a new edition (under the caller's lock) and queues its generation after the commit."""
+    from briefings.tasks import generate_edition as generate_edition_task
+
+    number = (editions.aggregate(n=Max("number"))["n"] or 0) + 1
+    edition = Edition.objects.create(number=number, **fields)
+    edition_id = edition.pk
+    transaction.on_commit(lambda: generate_edition_task.delay(edition_id), robust=True)
     return edition
 
 
@@ -107,12 +131,30 @@ def _render_and_store(edition: Edition, gathered: Gathered) -> None:
     edition.html_name = storage.save(f"{stem}.html", ContentFile(html.encode()))
     edition.sha256 = hashlib.sha256(pdf).hexdigest()
     edition.page_count, edition.generated_at, edition.status = pages, generated_at, Status.DONE
-    edition.save()
+    with transaction.atomic():
+        edition.save()
+        NamedSupporter.objects.bulk_create(
+            NamedSupporter(edition=edition, supporter_id=supporter, shown=shown) for supporter, shown in gathered.named
+        )
+    _withdraw_if_erased_meanwhile(edition, [supporter for supporter, _shown in gathered.named])
+
+
+def _withdraw_if_erased_meanwhile(edition: Edition, named: list[int]) -> None:
+    """Someone erased while this edition was being rendered (after its names were read): withdraw it now."""
+    from briefings.withdrawals import withdraw
+
+    erased = Supporter.objects.filter(pk__in=named, erased_at__isnull=False)
+    if named and erased.exists():
+        logger.info("briefing edition %s names a person erased meanwhile: withdrawn", edition.pk)
+        with transaction.atomic():
+            withdraw(Edition.objects.filter(pk=edition.pk))
+            NamedSupporter.objects.filter(edition=edition, supporter__in=erased).delete()
 
 
 def _previous(edition: Edition) -> Edition | None:
     editions = Edition.objects.of_briefing(campaign=edition.campaign, place=edition.place, official=edition.official)
-    return editions.done().filter(number__lt=edition.number).order_by("-number").first()
+    printed = editions.filter(status__in=(Status.DONE, Status.WITHDRAWN))
+    return printed.filter(number__lt=edition.number).order_by("-number").first()
 
 
 def meta(edition: Edition, generated_at: Any) -> dict[str, Any]:

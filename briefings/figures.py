@@ -59,6 +59,8 @@ class Gathered:
     # Of the encrypted names and choices: changes when the appendix would, without decrypting it.
     appendix_digest: str
     _appendix: Callable[[], list[dict[str, Any]]]
+    # (supporter id, choice) of each person the appendix names: recorded with the edition, no clear data.
+    named: tuple[tuple[int, str], ...] = ()
 
     def appendix(self) -> list[dict[str, Any]]:
         """The names, decrypted: only for printing."""
@@ -97,7 +99,12 @@ def gather(*, campaign: Campaign, place: Place, official: Official | None) -> Ga
     figures["bibliography"] = notes.bibliography()
     shown = _shown_people(campaign, place)
     digest = hashlib.sha256(json.dumps(shown).encode())
-    return Gathered(figures=figures, appendix_digest=digest.hexdigest(), _appendix=lambda: _appendix(shown, place))
+    return Gathered(
+        figures=figures,
+        appendix_digest=digest.hexdigest(),
+        _appendix=lambda: _appendix(shown, place),
+        named=tuple((supporter, choice) for supporter, choice, _name, _street in shown),
+    )
 
 
 def _cited(notes: Footnotes, citations: list[Citation], fact: str, omitted: list[str]) -> list[int] | None:

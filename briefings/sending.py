@@ -58,6 +58,9 @@ def recipients(edition: Edition, official_ids: Iterable[int] | None = None) -> l
 def send_edition(
     *, edition: Edition, actor: User | None, via: str, official_ids: Iterable[int] | None = None
 ) -> list[Delivery]:
+    if edition.is_withdrawn:
+        message = _("This edition was withdrawn: a person it named erased their data. Send the edition replacing it.")
+        raise ValidationError({"edition": [message]})
     if not edition.is_done:
         raise ValidationError({"edition": [_("This edition has no PDF yet: wait until it is done.")]})
     officials = recipients(edition, official_ids)

@@ -151,7 +151,9 @@ def _bulk_step(step: Any, mailing: Mailing) -> Any:
     try:
         return step(mailing.bulk)
     except bulk.BulkStateError:
-        raise ValidationError({"state": [_("This mailing is %(status)s.") % {"status": mailing.status}]}) from None
+        raise ValidationError(
+            {"state": [_("This mailing is %(status)s.") % {"status": mailing.status_label}]}
+        ) from None
 
 
 def _locked(mailing: Mailing) -> Mailing:

@@ -48,6 +48,7 @@ class DonateForm(forms.Form):
     )
 
     def __init__(self, *args: Any, rules: DonationSettings, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.rules = rules
         choices = [(str(amount), format_amount(amount, rules.currency)) for amount in rules.preset_amounts]

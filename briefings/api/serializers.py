@@ -11,6 +11,12 @@ class BriefingEditionSerializer(serializers.ModelSerializer[Edition]):
     place = serializers.IntegerField(source="place_id", read_only=True)
     official = serializers.IntegerField(source="official_id", read_only=True, allow_null=True)
     verify_url = serializers.SerializerMethodField()
+    replaced_by = serializers.IntegerField(
+        source="replaced_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a withdrawn edition: the edition that replaces it.",
+    )
 
     class Meta:
         model = Edition
@@ -31,6 +37,8 @@ class BriefingEditionSerializer(serializers.ModelSerializer[Edition]):
             "error",
             "created",
             "generated_at",
+            "withdrawn_at",
+            "replaced_by",
         )
         read_only_fields: Any = fields
 

@@ -39,6 +39,12 @@ class NotReady(exceptions.APIException):
     default_code = "edition_not_ready"
 
 
+class Withdrawn(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This edition was withdrawn (a person it named erased their data): see replaced_by."
+    default_code = "edition_withdrawn"
+
+
 class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     serializer_class = BriefingEditionSerializer
     required_roles = {
@@ -85,6 +91,8 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
 
     def _done(self) -> Edition:
         edition: Edition = self.get_object()
+        if edition.is_withdrawn:
+            raise Withdrawn
         if not edition.is_done:
             raise NotReady
         return edition
@@ -101,7 +109,11 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
         )
 
     @extend_schema(
-        responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The HTML"), 409: ERROR}
+        responses={
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The HTML"),
+            409: ERROR,
+            410: ERROR,
+        }
     )
     def preview(self, request: Request, campaign_slug: str, pk: str) -> HttpResponse:
         edition = self._done()
@@ -113,7 +125,11 @@ class EditionViewSet(CampaignScopedViewSet, mixins.ListModelMixin, mixins.Retrie
         return response
 
     @extend_schema(
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"), 409: ERROR}
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+            409: ERROR,
+            410: ERROR,
+        }
     )
     def pdf(self, request: Request, campaign_slug: str, pk: str) -> FileResponse:
         edition = self._done()

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Official, Place
+from supporters.models import Supporter
 
 # Base32 without look-alikes (no 0/O, 1/I/L): a code someone may type from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -16,13 +18,14 @@ CODE_LENGTH = 8
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "".join(secrets.choice(_CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
 class Reason(models.TextChoices):
-    ORGANIZER = "organizer", "Asked for by an organizer"
-    STATUS_CHANGE = "status_change", "The place's status changed"
-    SUPPORT_STEP = "support_step", "Confirmed signatures passed a step"
+    ORGANIZER = "organizer", _("Asked for by an organizer")
+    STATUS_CHANGE = "status_change", _("The place's status changed")
+    SUPPORT_STEP = "support_step", _("Confirmed signatures passed a step")
+    ERASURE = "erasure", _("Replaces an edition withdrawn because a person it named erased their data")
 
 
 class EditionQuerySet(models.QuerySet["Edition"]):
@@ -35,10 +38,12 @@ class EditionQuerySet(models.QuerySet["Edition"]):
 
 class Edition(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "pending"
-        RUNNING = "running", "being generated"
-        DONE = "done", "done"
-        FAILED = "failed", "failed"
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        # Its PDF and HTML deleted because a person it named erased their data; its figures stay.
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="briefing_editions")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
@@ -62,6 +67,15 @@ class Edition(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     generated_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The edition made (or already made) to replace a withdrawn one.",
+    )
 
     objects: ClassVar[EditionQuerySet] = EditionQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -90,3 +104,25 @@ class Edition(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+
+class NamedSupporter(models.Model):
+    """A supporter an edition's appendix names, and what it showed: kept to withdraw it if they erase."""
+
+    class Shown(models.TextChoices):
+        NAME_CITY = "name_city", _("name and city")
+        NAME_ADDRESS = "name_address", _("name and street address")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="named")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="+")
+    shown = models.CharField(max_length=20, choices=Shown.choices)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("edition", "supporter"), name="named_once_per_edition"),)
+
+    def __str__(self) -> str:
+        return f"supporter {self.supporter_id} in {self.edition_id}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 
 
 class UnverifiedSources(models.TextChoices):
-    MARK = "mark", "Cite them, marked as unverified"
-    OMIT = "omit", "Leave them out (and the facts resting only on them)"
+    MARK = "mark", _("Cite them, marked as unverified")
+    OMIT = "omit", _("Leave them out (and the facts resting only on them)")
 
 
 class BriefingPreferences(models.Model):

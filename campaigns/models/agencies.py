@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import check_partial_date, ends_after_it_starts, format_partial_date, precision_field
@@ -13,9 +14,9 @@ class Agency(models.Model):
     """A police department or sheriff's office, and the places it polices."""
 
     class Kind(models.TextChoices):
-        POLICE = "police", "Police department"
-        SHERIFF = "sheriff", "Sheriff's office"
-        OTHER = "other", "Other agency"
+        POLICE = "police", _("Police department")
+        SHERIFF = "sheriff", _("Sheriff's office")
+        OTHER = "other", _("Other agency")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
@@ -37,21 +38,21 @@ class Agency(models.Model):
 
 
 class Vendor(models.TextChoices):
-    RING = "ring", "Amazon Ring"
-    FLOCK = "flock", "Flock Safety"
-    AXON = "axon", "Axon"
-    OTHER = "other", "Other vendor"
+    RING = "ring", _("Amazon Ring")
+    FLOCK = "flock", _("Flock Safety")
+    AXON = "axon", _("Axon")
+    OTHER = "other", _("Other vendor")
 
 
 class Program(models.TextChoices):
     """What a partnership lets police do; "partners with Ring" is several programs over time."""
 
-    NEIGHBORS_PORTAL = "neighbors_portal", "Neighbors Portal video requests (2018–2021)"
-    REQUEST_FOR_ASSISTANCE = "request_for_assistance", "Public Request for Assistance posts (2021–2024)"
-    COMMUNITY_REQUESTS = "community_requests", "Community Requests through Axon Evidence (2025–)"
-    FLOCK_INTEGRATION = "flock_integration", "Flock integration"
-    LICENSE_PLATE_READERS = "license_plate_readers", "License plate readers"
-    OTHER = "other", "Other program"
+    NEIGHBORS_PORTAL = "neighbors_portal", _("Neighbors Portal video requests (2018–2021)")
+    REQUEST_FOR_ASSISTANCE = "request_for_assistance", _("Public Request for Assistance posts (2021–2024)")
+    COMMUNITY_REQUESTS = "community_requests", _("Community Requests through Axon Evidence (2025–)")
+    FLOCK_INTEGRATION = "flock_integration", _("Flock integration")
+    LICENSE_PLATE_READERS = "license_plate_readers", _("License plate readers")
+    OTHER = "other", _("Other program")
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):

@@ -5,13 +5,14 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.dates import ends_after_it_starts
 
 
 def validate_time_zone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
-        raise ValidationError(f"{name!r} is not an IANA time zone such as America/New_York.")
+        raise ValidationError(_("%(name)s is not an IANA time zone such as America/New_York.") % {"name": repr(name)})
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):

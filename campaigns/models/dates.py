@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 def check_partial_date(value: dt.date | None, precision: str, *, field: str) -> None:
@@ -19,9 +20,9 @@ def check_partial_date(value: dt.date | None, precision: str, *, field: str) -> 
     if value is None:
         return
     if precision == DatePrecision.MONTH and value.day != 1:
-        raise ValidationError({field: ["A date known to the month is stored as the 1st of that month."]})
+        raise ValidationError({field: [_("A date known to the month is stored as the 1st of that month.")]})
     if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
-        raise ValidationError({field: ["A date known to the year is stored as 1 January of that year."]})
+        raise ValidationError({field: [_("A date known to the year is stored as 1 January of that year.")]})
 
 
 def format_partial_date(value: dt.date | None, precision: str) -> str:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SignatureExportQuerySet(models.QuerySet["SignatureExport"]):
@@ -18,11 +19,11 @@ class SignatureExportQuerySet(models.QuerySet["SignatureExport"]):
 
 class SignatureExport(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
-        EXPIRED = "expired", "expired (file deleted)"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("expired (file deleted)")
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="signature_exports")
     # Kept when the account goes: the audit trail names who asked, this row only points.

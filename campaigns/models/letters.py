@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.officials import Official
 from campaigns.models.petitions import Review
@@ -29,8 +30,8 @@ def default_target_offices() -> list[str]:
 
 
 class DeliveryMode(models.TextChoices):
-    INDIVIDUAL = "individual", "each letter on its own"
-    DIGEST = "digest", "one daily digest per official"
+    INDIVIDUAL = "individual", _("each letter on its own")
+    DIGEST = "digest", _("one daily digest per official")
 
 
 class LetterCampaign(models.Model):
@@ -72,8 +73,8 @@ class LetterCampaign(models.Model):
 
 
 class LettersSee(models.TextChoices):
-    NAME_CITY = "name_city", "my name and city"
-    NAME_ADDRESS = "name_address", "my name and full address"
+    NAME_CITY = "name_city", _("my name and city")
+    NAME_ADDRESS = "name_address", _("my name and full address")
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):
@@ -130,8 +131,8 @@ class Letter(models.Model):
 
 class LetterDelivery(models.Model):
     class Route(models.TextChoices):
-        INDIVIDUAL = "individual", "on its own"
-        DIGEST = "digest", "in the daily digest"
+        INDIVIDUAL = "individual", _("on its own")
+        DIGEST = "digest", _("in the daily digest")
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
     official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="letter_deliveries")
@@ -160,9 +161,9 @@ class LetterDelivery(models.Model):
 
 
 class Position(models.TextChoices):
-    SUPPORTS_ENDING = "supports_ending", "supports ending the partnership"
-    OPPOSES = "opposes", "opposes ending the partnership"
-    UNDECIDED = "undecided", "undecided"
+    SUPPORTS_ENDING = "supports_ending", _("supports ending the partnership")
+    OPPOSES = "opposes", _("opposes ending the partnership")
+    UNDECIDED = "undecided", _("undecided")
 
 
 class OfficialPositionQuerySet(models.QuerySet["OfficialPosition"]):

@@ -5,6 +5,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import ends_after_it_starts
@@ -25,12 +26,12 @@ class Official(models.Model):
     """A council member or mayor. Their e-mail address is for letters and never public."""
 
     class Office(models.TextChoices):
-        COUNCIL_MEMBER = "council_member", "Council member"
-        COUNCIL_PRESIDENT = "council_president", "Council president"
-        MAYOR = "mayor", "Mayor"
-        COMMISSIONER = "commissioner", "Commissioner"
-        SUPERVISOR = "supervisor", "Supervisor"
-        OTHER = "other", "Other office"
+        COUNCIL_MEMBER = "council_member", _("Council member")
+        COUNCIL_PRESIDENT = "council_president", _("Council president")
+        MAYOR = "mayor", _("Mayor")
+        COMMISSIONER = "commissioner", _("Commissioner")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        OTHER = "other", _("Other office")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="officials")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="officials")

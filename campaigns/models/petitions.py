@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacy.fields import EncryptedTextField
 
@@ -41,15 +42,15 @@ class Petition(models.Model):
 
 
 class OfficialsSee(models.TextChoices):
-    COUNT = "count", "only that I signed, as part of the count"
-    NAME_CITY = "name_city", "my name and city"
-    NAME_ADDRESS = "name_address", "my name and full address"
+    COUNT = "count", _("only that I signed, as part of the count")
+    NAME_CITY = "name_city", _("my name and city")
+    NAME_ADDRESS = "name_address", _("my name and full address")
 
 
 class Review(models.TextChoices):
-    ACCEPTED = "accepted", "accepted"
-    HELD = "held", "held for an organizer"
-    REJECTED = "rejected", "rejected by an organizer"
+    ACCEPTED = "accepted", _("accepted")
+    HELD = "held", _("held for an organizer")
+    REJECTED = "rejected", _("rejected by an organizer")
 
 
 class SignatureQuerySet(models.QuerySet["Signature"]):

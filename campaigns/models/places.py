@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 OCD_PLACE_ID = RegexValidator(
     # Values may hold non-ASCII letters (place:española) and territories stand where states do
@@ -32,13 +33,13 @@ class Place(models.Model):
     """A US city, town, township, borough or county: reference data shared by all campaigns."""
 
     class Kind(models.TextChoices):
-        CITY = "city", "City"
-        TOWN = "town", "Town"
-        TOWNSHIP = "township", "Township"
-        BOROUGH = "borough", "Borough"
-        VILLAGE = "village", "Village"
-        COUNTY = "county", "County"
-        OTHER = "other", "Other"
+        CITY = "city", _("City")
+        TOWN = "town", _("Town")
+        TOWNSHIP = "township", _("Township")
+        BOROUGH = "borough", _("Borough")
+        VILLAGE = "village", _("Village")
+        COUNTY = "county", _("County")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)

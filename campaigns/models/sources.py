@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import check_partial_date, format_partial_date, precision_field
@@ -13,13 +14,13 @@ class Source(models.Model):
     """A document a claim rests on: a news report, a public record, a DocumentCloud document."""
 
     class Kind(models.TextChoices):
-        NEWS = "news", "News report"
-        PUBLIC_RECORD = "public_record", "Public record"
-        GOVERNMENT = "government", "Government publication or page"
-        MEETING = "meeting", "Council agenda, minutes or video"
-        VENDOR = "vendor", "Vendor statement"
-        ADVOCACY = "advocacy", "Advocacy or research report"
-        INTERNAL = "internal", "Our own records"
+        NEWS = "news", _("News report")
+        PUBLIC_RECORD = "public_record", _("Public record")
+        GOVERNMENT = "government", _("Government publication or page")
+        MEETING = "meeting", _("Council agenda, minutes or video")
+        VENDOR = "vendor", _("Vendor statement")
+        ADVOCACY = "advocacy", _("Advocacy or research report")
+        INTERNAL = "internal", _("Our own records")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=400)
@@ -57,7 +58,7 @@ class Source(models.Model):
     def clean(self) -> None:
         check_partial_date(self.published_on, self.published_precision, field="published_on")
         if self.kind != self.Kind.INTERNAL and not (self.url or self.documentcloud_id or self.archived_url):
-            raise ValidationError({"url": ["A public source needs a URL, an archived URL or a DocumentCloud id."]})
+            raise ValidationError({"url": [_("A public source needs a URL, an archived URL or a DocumentCloud id.")]})
 
 
 # Kinds that anyone can check: agenda, vote, ended and lost statuses need one of these.

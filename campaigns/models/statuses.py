@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import check_partial_date, format_partial_date, precision_field
@@ -12,14 +13,14 @@ from campaigns.models.places import Place
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PARTNERSHIP_DOCUMENTED = "partnership_documented", "Partnership documented"
-    PETITIONING = "petitioning", "Petitioning"
-    ASK_DELIVERED = "ask_delivered", "Ask delivered"
-    ON_AGENDA = "on_agenda", "On the council agenda"
-    COUNCIL_VOTED = "council_voted", "Council voted"
-    PARTNERSHIP_ENDED = "partnership_ended", "Partnership ended"
-    LOST = "lost", "Lost"
+    NOT_STARTED = "not_started", _("Not started")
+    PARTNERSHIP_DOCUMENTED = "partnership_documented", _("Partnership documented")
+    PETITIONING = "petitioning", _("Petitioning")
+    ASK_DELIVERED = "ask_delivered", _("Ask delivered")
+    ON_AGENDA = "on_agenda", _("On the council agenda")
+    COUNCIL_VOTED = "council_voted", _("Council voted")
+    PARTNERSHIP_ENDED = "partnership_ended", _("Partnership ended")
+    LOST = "lost", _("Lost")
 
 
 # Our own records may show these steps; the others are public facts that need a public source.

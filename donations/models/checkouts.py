@@ -6,11 +6,12 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Frequency(models.TextChoices):
-    ONE_TIME = "one_time", "One-time"
-    MONTHLY = "monthly", "Monthly"
+    ONE_TIME = "one_time", _("One-time")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class Checkout(models.Model):

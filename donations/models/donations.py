@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from donations.models.checkouts import Frequency
 from privacy.addresses import ADDRESS_PURPOSE
@@ -29,9 +30,9 @@ class Donation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"  # a bank debit on its way
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")  # a bank debit on its way
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.SET_NULL, null=True, related_name="+")
     supporter = models.ForeignKey("supporters.Supporter", on_delete=models.SET_NULL, null=True, related_name="+")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacy.fields import EncryptedTextField
 
@@ -18,13 +19,13 @@ class StripeEventQuerySet(models.QuerySet["StripeEvent"]):
 
 class StripeEvent(models.Model):
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        PROCESSING = "processing", "Processing"
-        PROCESSED = "processed", "Processed"
-        RETRY = "retry", "Waiting for a retry"
-        FAILED = "failed", "Failed"
-        UNSUPPORTED = "unsupported", "Unsupported API version"
-        IGNORED = "ignored", "Not a type we handle"
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        PROCESSED = "processed", _("Processed")
+        RETRY = "retry", _("Waiting for a retry")
+        FAILED = "failed", _("Failed")
+        UNSUPPORTED = "unsupported", _("Unsupported API version")
+        IGNORED = "ignored", _("Not a type we handle")
 
     UNPROCESSED: ClassVar[tuple[str, ...]] = (
         Status.RECEIVED,

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_PRESETS = [1000, 2500, 5000, 10000]
 
 
 def validate_presets(value: Any) -> None:
     if not isinstance(value, list) or not 1 <= len(value) <= 8:
-        raise ValidationError("Give from 1 to 8 suggested amounts.")
+        raise ValidationError(_("Give from 1 to 8 suggested amounts."))
     if not all(isinstance(amount, int) and not isinstance(amount, bool) and amount > 0 for amount in value):
-        raise ValidationError("Suggested amounts are positive whole numbers of cents.")
+        raise ValidationError(_("Suggested amounts are positive whole numbers of cents."))
 
 
 class DonationSettings(models.Model):
@@ -59,10 +60,15 @@ class DonationSettings(models.Model):
             and self.maximum_amount is not None
             and self.minimum_amount > self.maximum_amount
         ):
-            raise ValidationError({"maximum_amount": ["Give a maximum at least as large as the minimum."]})
+            raise ValidationError({"maximum_amount": [_("Give a maximum at least as large as the minimum.")]})
 
     def check_amount(self, amount: int) -> None:
         if not self.minimum_amount <= amount <= self.maximum_amount:
             raise ValidationError(
-                {"amount": [f"Give an amount from {self.minimum_amount} to {self.maximum_amount} (in cents)."]}
+                {
+                    "amount": [
+                        _("Give an amount from %(minimum)s to %(maximum)s (in cents).")
+                        % {"minimum": self.minimum_amount, "maximum": self.maximum_amount}
+                    ]
+                }
             )

@@ -7,14 +7,25 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from emails.models import BulkSend
 
 
 class Audience(models.TextChoices):
-    EVERYONE = "everyone", "signers and letter writers"
-    SIGNERS = "signers", "petition signers"
-    LETTER_WRITERS = "letter_writers", "letter writers"
+    EVERYONE = "everyone", _("signers and letter writers")
+    SIGNERS = "signers", _("petition signers")
+    LETTER_WRITERS = "letter_writers", _("letter writers")
+
+
+# The bulk send's states as organizers read them (the emails app's labels are for its own admin).
+_BULK_STATE_LABELS = {
+    BulkSend.State.DRAFT: _("being filled"),
+    BulkSend.State.RUNNING: _("sending"),
+    BulkSend.State.PAUSED: _("paused"),
+    BulkSend.State.CANCELLED: _("cancelled"),
+    BulkSend.State.FINISHED: _("finished"),
+}
 
 
 class MailingQuerySet(models.QuerySet["Mailing"]):
@@ -26,15 +37,15 @@ class Mailing(models.Model):
     """Composed by an editor, sent by an owner; a status notice is one the tracker's signal composes."""
 
     class Kind(models.TextChoices):
-        MAILING = "mailing", "mailing"
-        STATUS_NOTICE = "status_notice", "status-change notice"
+        MAILING = "mailing", _("mailing")
+        STATUS_NOTICE = "status_notice", _("status-change notice")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "draft"
-        SCHEDULED = "scheduled", "scheduled"
-        PREPARING = "preparing", "writing one message per recipient"
-        SENDING = "sending", "handed to its bulk send"
-        CANCELLED = "cancelled", "cancelled"
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PREPARING = "preparing", _("writing one message per recipient")
+        SENDING = "sending", _("handed to its bulk send")
+        CANCELLED = "cancelled", _("cancelled")
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="mailings")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MAILING)
@@ -95,6 +106,13 @@ class Mailing(models.Model):
         if self.state != self.State.SENDING or self.bulk is None:
             return str(self.state)
         return {BulkSend.State.RUNNING: "sending"}.get(BulkSend.State(self.bulk.state), str(self.bulk.state))
+
+    @property
+    def status_label(self) -> str:
+        """The status in words for a sentence, in the active language."""
+        if self.state != self.State.SENDING or self.bulk is None:
+            return self.get_state_display()
+        return str(_BULK_STATE_LABELS.get(BulkSend.State(self.bulk.state), self.bulk.state))
 
     @property
     def is_editable(self) -> bool:

@@ -146,6 +146,19 @@ def axe_violations_at_both_widths(page: Page) -> list[str]:
     return found
 
 
+def count_shown(page: Page, url: str, counter: str, *, unlike: str = "0") -> str:
+    """The place page's `data-count` figure once it differs from `unlike`, or as it stands after
+    about 8 s: the cached page content (web.page_cache) shows a new count within its 5 s."""
+    shown = unlike
+    for _attempt in range(16):
+        page.goto(url)
+        shown = page.locator(f"[data-count={counter}]").inner_text()
+        if shown != unlike:
+            break
+        page.wait_for_timeout(500)
+    return shown
+
+
 def screenshot(page: Page, name: str) -> None:
     size = page.viewport_size
     for viewport in (PHONE, DESKTOP):

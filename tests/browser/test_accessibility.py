@@ -42,6 +42,8 @@ def _writing_and_giving_pages(drives: Drives) -> dict[str, str]:
     """Pages a link or a form opens: a letter drive, donating, an official's and a reader's signed links."""
     home = drives.demo.home
     return {
+        "campaign-with-letters-and-donate": home,
+        "place-with-letters-and-donate": drives.demo.bloomfield_page,
         "letter": drives.letter_page,
         "letter-written": f"{drives.letter_page}sent/",
         "donate": drives.donate_page,

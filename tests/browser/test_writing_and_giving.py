@@ -16,10 +16,11 @@ from briefings import editions
 from briefings.models import Edition
 from campaigns.letters.positions import position_url
 from campaigns.models import Letter, OfficialPosition, Position
+from donations.models import DonationSettings
 from emails.outbox import unsubscribe_url
 from emails.unsubscribe import is_unsubscribed
 from privacy.addresses import address_hash
-from tests.browser.conftest import Drives, axe_violations_at_both_widths, guarded_page, screenshot
+from tests.browser.conftest import Drives, axe_violations_at_both_widths, count_shown, guarded_page, screenshot
 from tests.browser.fake_checkout import CHECKOUT_PAGE, browsable_stripe
 from web import donate
 
@@ -72,7 +73,7 @@ def test_a_supporter_writes_from_the_place_page_confirms_and_the_letter_is_deliv
     [sent] = [m for m in mail.outbox if drives.official.email in m.to]
     assert "Dear Ana Rivera," in str(sent.body) and "I walk past the station every morning." in str(sent.body)
     assert sent.reply_to == ["dana@example.org"]
-    assert _letters_counted_on(page, drives.demo.bloomfield_page) == "1"
+    assert count_shown(page, drives.demo.bloomfield_page, "letters") == "1"
 
     # The writer's "my data" export shows the letter as delivered.
     page.goto("/my-data/")
@@ -83,18 +84,6 @@ def test_a_supporter_writes_from_the_place_page_confirms_and_the_letter_is_deliv
     assert export, links.body
     held = json.loads(page.request.get(export.group(0)).text())
     assert [(entry["state"], entry["copies_delivered"]) for entry in _letters(held)] == [("delivered", 1)]
-
-
-def _letters_counted_on(page: Page, place_page: str) -> str:
-    """The place page's letter count once its cached content has turned over (it lives 5 s)."""
-    shown = ""
-    for _attempt in range(16):
-        page.goto(place_page)
-        shown = page.locator("[data-count=letters]").inner_text()
-        if shown != "0":
-            break
-        page.wait_for_timeout(500)
-    return shown
 
 
 def _letters(exported: Any) -> list[dict[str, Any]]:
@@ -231,3 +220,16 @@ def test_the_unsubscribe_page_stops_every_mailing(page: Page, drives: Drives):
     _no_axe_violations(page)
     screenshot(page, "unsubscribed")
     assert is_unsubscribed(address_hash("fox@example.org"), "anything")
+
+
+def test_no_letter_or_donate_links_when_the_drive_is_closed_and_donations_are_off(page: Page, drives: Drives):
+    drives.letter_drive.is_open = False
+    drives.letter_drive.save()
+    DonationSettings.objects.filter(campaign=drives.demo.campaign).update(enabled=False)
+
+    for path in (drives.demo.home, drives.demo.bloomfield_page):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.get_by_role("link", name="Donate to the campaign")).to_have_count(0)
+        expect(page.get_by_role("link", name=re.compile("Write to"))).to_have_count(0)
+        expect(page.get_by_role("heading", name="Write to your officials")).to_have_count(0)

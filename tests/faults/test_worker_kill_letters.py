@@ -37,17 +37,18 @@ campaign.sending_address = "letters@townhall.example.org"
 campaign.save(update_fields=["sending_address"])
 place = Place.objects.get(ocd_id="ocd-division/country:us/state:nj/place:bloomfield")
 for n in range({OFFICIALS}):
-    Official.objects.create(campaign=campaign, place=place, name=f"Member {{n}}", email=f"member{{n}}@bloomfield.example.gov")
+    email = f"member{{n}}@bloomfield.example.gov"
+    Official.objects.create(campaign=campaign, place=place, name=f"Member {{n}}", email=email)
 drive = LetterCampaign.objects.create(
     campaign=campaign, slug="end-ring-letters", title="Write to your council",
     subject_template="Please end the Ring partnership in {{{{ place }}}}",
     body_template="Dear {{{{ official_name }}}}, I live in {{{{ place }}}}. Please end it. {{{{ supporter_name }}}}",
 )
 now = timezone.now()
-writers = [
-    Supporter.objects.create(email=f"writer{{n}}@example.org", name=f"Writer {{n}}", language="en", confirmed_at=now)
+writers = Supporter.objects.bulk_create(
+    Supporter(email=f"writer{{n}}@example.org", name=f"Writer {{n}}", language="en", confirmed_at=now)
     for n in range({LETTERS})
-]
+)
 letters = Letter.objects.bulk_create(
     Letter(letter_campaign=drive, supporter=writer, place=place, subject=drive.subject_template,
            body=drive.body_template, consent_version=drive.consent_version, confirmed_at=now)
@@ -93,14 +94,11 @@ def wait_until_quiet(sink: SmtpSink, *, target: int, quiet: float, timeout: floa
 def test_a_worker_killed_mid_batch_loses_no_letter_and_resends_only_what_it_had_claimed(
     stack: Stack, sink: SmtpSink
 ) -> None:
-    started = time.monotonic()
     stack.start_worker(wait=False)  # boots while the letters are written
     assert stack.shell(SETUP).split() == [str(LETTERS)]
     stack.wait_until_worker_ready()
-    print(f"\nT setup {time.monotonic() - started:.1f}")
 
-    assert sink.wait_for(EXPECTED // 2, timeout=60), f"{len(sink.received)} of {EXPECTED} arrived"
-    print(f"T kill {time.monotonic() - started:.1f}")
+    assert sink.wait_for(EXPECTED // 2, timeout=120), f"{len(sink.received)} of {EXPECTED} arrived"
     kill(stack, "worker")
     killed_at = time.time()
     arrived_at_kill = len(sink.received)
@@ -115,16 +113,13 @@ def test_a_worker_killed_mid_batch_loses_no_letter_and_resends_only_what_it_had_
 
     stack.start_worker()  # what compose's restart policy or Kubernetes does
     sweeps = []
-    for _round in range(5):
+    for _round in range(4):
         # The new worker drains what the broker still holds; the sweeps bring back what died with the old one.
-        wait_until_quiet(sink, target=EXPECTED + len(in_doubt), quiet=3, timeout=60)
-        print(f"T quiet {time.monotonic() - started:.1f} {len(sink.received)}")
-        sweeps.append(json.loads(stack.shell(SWEEPS.format(killed_at=killed_at)).strip().splitlines()[-1]))
-        statuses = Counter(status for _id, status in stack.query(LETTER_MESSAGES))
-        if statuses == {"sent": EXPECTED} and sweeps[-1] == {"planned": 0, "published": 0, "resent": 0, "failed": 0}:
+        wait_until_quiet(sink, target=EXPECTED + len(in_doubt), quiet=2, timeout=90)
+        if Counter(status for _id, status in stack.query(LETTER_MESSAGES)) == {"sent": EXPECTED}:
             break
-    time.sleep(1)  # anything sent twice would arrive now
-    print(f"T swept {time.monotonic() - started:.1f}")
+        sweeps.append(json.loads(stack.shell(SWEEPS.format(killed_at=killed_at)).strip().splitlines()[-1]))
+    time.sleep(0.5)  # anything sent twice would arrive now
     print(f"sweeps: {sweeps}; {len(sink.received)} copies arrived")
 
     # Every (letter, official) delivery exists once, its message sent.

@@ -104,7 +104,7 @@ def test_it_takes_a_place_at_once_when_this_process_starts_tracking_it(bloomfiel
     taken = APIClient().post(SIGN_URL, signer(place=newark.pk, zip=""), format="json")
 
     assert refused.status_code == 400
-    assert "place" in refused.json()
+    assert "place" in refused.json()["fields"]
     assert taken.status_code == 202
     assert Signature.objects.get().place == newark
 
@@ -117,6 +117,6 @@ def test_it_refuses_a_place_at_once_when_this_process_stops_tracking_it(bloomfie
     by_zip = APIClient().post(SIGN_URL, signer(email="mulder@example.org"), format="json")
 
     assert (first.status_code, second.status_code, by_zip.status_code) == (202, 400, 400)
-    assert "place" in second.json()
-    assert "zip" in by_zip.json()
+    assert "place" in second.json()["fields"]
+    assert "zip" in by_zip.json()["fields"]
     assert Signature.objects.count() == 1
