@@ -20,13 +20,16 @@ from campaigns.models import (
     Membership,
     Official,
     Partnership,
+    Petition,
     Place,
     PlaceStatus,
     Role,
+    Signature,
     Source,
     TimelineEvent,
 )
 from campaigns.models.memberships import ROLE_RANK
+from privacy.read_only_admin import OperatorReadOnlyAdmin
 
 # From a model to its Campaign, for models that do not reach it through a `campaign` field.
 CAMPAIGN_PATHS: dict[type[Model], str] = {
@@ -414,3 +417,56 @@ class CitationAdmin(CampaignScopedAdmin):
     list_display = ("__str__", "source", "partnership", "event", "place_status")
     list_select_related = ("source",)
     raw_id_fields = ("partnership", "event", "place_status")
+
+
+# --- Petitions
+
+
+class PetitionForm(forms.ModelForm):  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        campaign, place = data.get("campaign"), data.get("place")
+        tracked = PlaceStatus.objects.filter(campaign=campaign, place=place)
+        if campaign is not None and place is not None and not tracked.exists():
+            self.add_error("place", "This campaign does not track that place.")
+        return data
+
+
+@admin.register(Petition)
+class PetitionAdmin(CampaignScopedAdmin):
+    """Organizers usually work through the API (campaigns.api.organizer.petitions): same rules, audited."""
+
+    form = PetitionForm
+    list_display = ("title", "slug", "campaign", "place", "is_open", "created")
+    list_filter = ("is_open",)
+    list_select_related = ("campaign", "place")
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    raw_id_fields = ("place",)
+
+
+@admin.register(Signature)
+class SignatureAdmin(OperatorReadOnlyAdmin):
+    """The operator looks, nobody edits: no supporter, comment or IP hash on screen (personal data
+    stays with the data-rights flows); moderation goes through the organizer API."""
+
+    fields = (
+        "petition",
+        "place",
+        "review",
+        "flags",
+        "confirmed_at",
+        "created_at",
+        "show_name",
+        "email_updates",
+        "officials_see",
+        "consent_version",
+        "consented_at",
+        "referrer",
+    )
+    readonly_fields = fields
+    list_display = ("__str__", "petition", "place", "review", "confirmed_at", "created_at")
+    list_filter = ("review",)
+    list_select_related = ("petition", "place")
+    # Counting millions of rows for "n of N" on every page is not worth it.
+    show_full_result_count = False

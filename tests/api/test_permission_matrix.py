@@ -403,6 +403,22 @@ MATRIX: dict[str, list[Row]] = {
         Row("GET", f"{C}/letter-drives/{{letter_drive}}/", SCOPED_READ),
         Row("PATCH", f"{C}/letter-drives/{{letter_drive}}/", EDITORS, {"title": "Renamed"}),
     ],
+    # Petitions: viewers read them and their figures, editors create, change, close and reopen them.
+    "organizer-api:petition-list": [
+        Row("GET", f"{C}/petitions/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/petitions/",
+            organizer(stranger=404, viewer=403, editor=201, owner=201, editor_token=201, operator=201),
+            {"slug": "mayor", "title": "To the mayor", "text": "End the Ring partnership.", "place": 900002},
+        ),
+    ],
+    "organizer-api:petition-detail": [
+        Row("GET", f"{C}/petitions/{{petition}}/", SCOPED_READ),
+        Row("PATCH", f"{C}/petitions/{{petition}}/", EDITORS, {"title": "Renamed"}),
+    ],
+    "organizer-api:petition-close": [Row("POST", f"{C}/petitions/{{petition}}/close/", EDITORS)],
+    "organizer-api:petition-reopen": [Row("POST", f"{C}/petitions/{{petition}}/reopen/", EDITORS)],
     "organizer-api:held-letter-list": [Row("GET", f"{C}/letters/held/", EDITORS)],
     "organizer-api:letter-approve": [Row("POST", f"{C}/letters/{{held_letter}}/approve/", EDITORS)],
     "organizer-api:letter-reject": [Row("POST", f"{C}/letters/{{held_letter}}/reject/", EDITORS)],
@@ -500,6 +516,7 @@ def world(db, user_factory, settings, tmp_path) -> dict[str, Any]:
     )
     tracker_ids = tracker_world(ring, people["owner"])
     tracker_ids["held_signature"] = held_signature(ring, Place.objects.get(pk=tracker_ids["place"])).pk
+    tracker_ids["petition"] = Signature.objects.get(pk=tracker_ids["held_signature"]).petition_id
     tracker_ids |= letter_world(ring, Place.objects.get(pk=tracker_ids["place"]))
     export_ids = signature_export_world(ring, people["owner"])
     export_ids |= briefing_world(ring, Place.objects.get(pk=tracker_ids["place"]), settings, tmp_path)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from campaigns.api.organizer import imports, letters, moderation, signature_exports, tracker_views, views
+from campaigns.api.organizer import imports, letters, moderation, petitions, signature_exports, tracker_views, views
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -80,6 +80,19 @@ urlpatterns += [
     ),
     path("imports/places/", imports.PlaceImportView.as_view(), name="place-import"),
     path(f"{CAMPAIGN}imports/<str:kind>/", imports.CampaignImportView.as_view(), name="campaign-import"),
+]
+
+# Petitions (campaigns.api.organizer.petitions): viewers read, editors create, change, close and reopen.
+_petitions = petitions.PetitionViewSet
+urlpatterns += [
+    path(f"{CAMPAIGN}petitions/", _petitions.as_view({"get": "list", "post": "create"}), name="petition-list"),
+    path(
+        f"{CAMPAIGN}petitions/<int:pk>/",
+        _petitions.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="petition-detail",
+    ),
+    path(f"{CAMPAIGN}petitions/<int:pk>/close/", _petitions.as_view({"post": "close"}), name="petition-close"),
+    path(f"{CAMPAIGN}petitions/<int:pk>/reopen/", _petitions.as_view({"post": "reopen"}), name="petition-reopen"),
 ]
 
 # The moderation queue (campaigns.api.organizer.moderation): editors and owners.
