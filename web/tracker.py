@@ -174,7 +174,9 @@ def _map(campaign: Campaign, filters: queries.PlaceFilters) -> dict[str, Any]:
         point = us_map.project(longitude, latitude)
         if point is not None:
             p = feature["properties"]
-            markers.append(Marker(point[0], point[1], p["name"], p["state"], p["status"], Status(p["status"]).label))
+            markers.append(
+                Marker(point[0], point[1], p["name"], p["state"], p["status"], str(Status(p["status"]).label))
+            )
     by_status = Counter(marker.status for marker in markers)
     legend = [(value, label, by_status[value]) for value, label in Status.choices if by_status[value]]
     return {"shapes": us_map.shapes(), "markers": markers, "legend": legend, "map_size": (us_map.WIDTH, us_map.HEIGHT)}
