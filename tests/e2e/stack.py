@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -32,6 +30,7 @@ from tests.donations import stripe_events
 from tests.donations.stripe_server import FakeStripe
 from tests.emails.celery_broker import ThrowawayRedis, free_port
 from tests.emails.smtp_sink import SmtpSink
+from tests.faults.stack import ProcessLogs
 
 QUEUES = ("transactional", "bulk", "heavy")
 # The browser's own address: every request of the test leaves from it, so it is the client IP the
@@ -62,7 +61,7 @@ def dedicated_database() -> Iterator[str]:
 
 
 @dataclass
-class Stack:
+class Stack(ProcessLogs):
     database_url: str
     redis: ThrowawayRedis
     sink: SmtpSink
@@ -151,33 +150,6 @@ class Stack:
         for queue in QUEUES:
             self.wait_for(queue, lambda queue=queue: b" ready." in self.log(queue))  # type: ignore[misc]
         self.wait_for("beat", lambda: b"beat: Starting..." in self.log("beat"))
-
-    def log(self, name: str) -> bytes:
-        return (self.workdir / f"{name}.log").read_bytes()
-
-    def wait_for(self, name: str, ready: Callable[[], bool], timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            process = self.processes[name]
-            assert process.poll() is None, f"{name} exited: {self.log(name)[-3000:].decode(errors='replace')}"
-            try:
-                if ready():
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"{name} not ready in {timeout} s: {self.log(name)[-3000:].decode(errors='replace')}")
-
-    def stop_all(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # our own session: gunicorn's and celery's children too
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 @contextmanager

@@ -64,8 +64,42 @@ def prepare_database(server: ThrowawayPostgres, workdir: Path) -> None:
     restore(backup, server, DATABASE)
 
 
+class ProcessLogs:
+    """Start-up waits, logs and shutdown of a stack's processes, each in its own session."""
+
+    workdir: Path
+    processes: dict[str, subprocess.Popen[bytes]]
+
+    def log(self, name: str) -> bytes:
+        return (self.workdir / f"{name}.log").read_bytes()
+
+    def wait_for(self, name: str, ready: Any, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            assert process.poll() is None, f"{name} exited: {self.log(name)[-3000:].decode(errors='replace')}"
+            try:
+                if ready():
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{name} not ready in {timeout} s: {self.log(name)[-3000:].decode(errors='replace')}")
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)  # our own session: gunicorn's or celery's children too
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
 @dataclass
-class Stack:
+class Stack(ProcessLogs):
     postgres: ThrowawayPostgres
     redis: ThrowawayRedis
     sink: SmtpSink
@@ -155,33 +189,6 @@ class Stack:
         (self.workdir / f"{name}.log").rename(self.workdir / f"{name}.exited.log")
         start()
         return True
-
-    def log(self, name: str) -> bytes:
-        return (self.workdir / f"{name}.log").read_bytes()
-
-    def wait_for(self, name: str, ready: Any, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            process = self.processes[name]
-            assert process.poll() is None, f"{name} exited: {self.log(name)[-3000:].decode(errors='replace')}"
-            try:
-                if ready():
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"{name} not ready in {timeout} s: {self.log(name)[-3000:].decode(errors='replace')}")
-
-    def stop_all(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # our own session: gunicorn's or celery's children too
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
     def query(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.postgres.url(DATABASE), connect_timeout=5) as connection:
