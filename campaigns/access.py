@@ -44,8 +44,11 @@ def _find_access(request: Request, slug: str) -> CampaignAccess | None:
             return None
         return CampaignAccess(membership.campaign, token.effective_role, membership.user, membership, token)
     user = request.user
-    if not isinstance(user, User):
-        return None
+    return user_access(user, slug) if isinstance(user, User) else None
+
+
+def user_access(user: User, slug: str) -> CampaignAccess | None:
+    """A signed-in user's access to campaign `slug` (the organizer web pages ask this; the API too)."""
     member = Membership.objects.select_related("campaign").filter(user=user, campaign__slug=slug).first()
     if member is not None:
         return CampaignAccess(member.campaign, Role(member.role), user, member, None)

@@ -4,6 +4,7 @@ from campaigns.models.agencies import Agency, Partnership, Program, Vendor
 from campaigns.models.api_tokens import ApiToken
 from campaigns.models.campaigns import Campaign
 from campaigns.models.dates import DatePrecision
+from campaigns.models.embeds import EmbedOrigin
 from campaigns.models.exports import SignatureExport
 from campaigns.models.invitations import Invitation
 from campaigns.models.letters import (
@@ -29,6 +30,7 @@ __all__ = [
     "Citation",
     "DatePrecision",
     "DeliveryMode",
+    "EmbedOrigin",
     "Invitation",
     "Letter",
     "LetterCampaign",

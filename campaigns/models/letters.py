@@ -94,6 +94,8 @@ class Letter(models.Model):
     email_updates = models.BooleanField(default=False, help_text="Consented to e-mail updates about the campaign.")
     consent_version = models.CharField(max_length=40)
     consented_at = models.DateTimeField(default=timezone.now)
+    # Where the writer came from: a shared link's ?ref= or a partner's embedded form (as on signatures).
+    referrer = models.CharField(max_length=40, blank=True)
     confirmation = models.ForeignKey(
         "supporters.Confirmation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
