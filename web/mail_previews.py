@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from accounts.two_factor import two_factors_done
-from campaigns.models import Membership
 from emails import kinds
 from emails.render import Rendered, render
-
-View = Callable[..., HttpResponse]
+from web.organizer_pages import organizers_only
 
 # The HTML part is the mail's own markup: shown in a frame of its own, sandboxed (no scripts, an
 # opaque origin) and allowed nothing but the inline styles mail carries. A srcdoc frame would
@@ -31,23 +21,6 @@ MAIL_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'; sandbox"
 )
-
-
-def organizers_only(view: View) -> View:
-    """Signed in with two factors, and organizing a campaign (or running the installation)."""
-
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not two_factors_done(request):
-            return redirect(settings.TWO_FACTOR_SETUP_URL)
-        if not (user.is_staff or Membership.objects.filter(user_id=user.pk).exists()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 @never_cache

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from web import donate, invitations, letters, mail_previews, petitions, tracker, views
 from web.about_page import about_page
@@ -11,6 +11,10 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("invitations/<str:secret>/", invitations.invitation, name="invitation"),
+    # The widget's settings page comes first: the dashboard's include would otherwise take the prefix.
+    path("organizer/campaigns/<slug:slug>/widget/", include("web.embeds.organizer_urls")),
+    path("organizer/campaigns/", include("web.dashboard.urls")),
+    path("embed/", include("web.embeds.urls")),
     path("organizer/mail/", mail_previews.mail_kinds, name="mail_previews"),
     path("organizer/mail/<str:name>/", mail_previews.mail_kind, name="mail_preview"),
     path("organizer/mail/<str:name>/html/", mail_previews.mail_kind_html, name="mail_preview_html"),

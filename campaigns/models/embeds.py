@@ -41,7 +41,9 @@ def canonical_origin(value: str) -> str:
 
 class EmbedOrigin(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="embed_origins")
-    origin = models.CharField(max_length=200, help_text="Scheme and host of the partner's page, e.g. https://partner.org.")
+    origin = models.CharField(
+        max_length=200, help_text="Scheme and host of the partner's page, e.g. https://partner.org."
+    )
     referrer = models.CharField(
         max_length=40,
         blank=True,
