@@ -16,14 +16,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.confirmed_records import UNCONFIRMED_RETENTION, ConfirmedRecords
 from campaigns.models import OfficialsSee, Signature
-from campaigns.models.petitions import SignatureQuerySet
-from privacy import facts, ip_hashes, registry
+from privacy import facts, registry
+
+SIGNATURES = ConfirmedRecords(Signature, "signatures")
 
 KEPT_ON_ERASURE = {
     "signatures": _(
@@ -34,40 +34,21 @@ KEPT_ON_ERASURE = {
 
 
 def export(address_hashes: Sequence[str]) -> registry.Records:
-    mine = _signatures_of(address_hashes).select_related("petition__campaign", "place").order_by("created_at", "pk")
-    return {
-        "signatures": [_signature(signature) for signature in mine if signature.confirmed_at is not None],
-        "unconfirmed_signatures": [_signature(signature) for signature in mine if signature.confirmed_at is None],
-    }
+    mine = SIGNATURES.of(address_hashes).select_related("petition__campaign", "place").order_by("created_at", "pk")
+    return SIGNATURES.split(mine, _signature)
 
 
 @transaction.atomic
 def erase(address_hashes: Sequence[str]) -> dict[str, int]:
-    mine = _signatures_of(address_hashes)
-    _, deleted = mine.filter(confirmed_at__isnull=True).delete()
-    anonymized = mine.update(
-        comment="",
-        show_name=False,
-        email_updates=False,
-        officials_see=OfficialsSee.COUNT,
-        ip_hash=None,
+    return SIGNATURES.erase(
+        address_hashes, comment="", show_name=False, email_updates=False, officials_see=OfficialsSee.COUNT
     )
-    return {"signatures": anonymized, "unconfirmed_signatures": deleted.get(Signature._meta.label, 0)}
 
 
 @transaction.atomic
 def purge(now: dt.datetime) -> dict[str, int]:
     """Deletes signatures never confirmed whose confirmation expired with the supporters' retention."""
-    cutoff = now - dt.timedelta(days=settings.SUPPORTER_UNCONFIRMED_RETENTION_DAYS)
-    # The same age at which supporters deletes the confirmation (and with it, the supporter never
-    # confirmed); no confirmation left means it went already, or the address was erased.
-    expired = Q(confirmation__isnull=True) | Q(confirmation__created_at__lt=cutoff)
-    _, deleted = Signature.objects.filter(expired, confirmed_at__isnull=True).delete()
-    return {"unconfirmed_signatures": deleted.get(Signature._meta.label, 0)}
-
-
-def _signatures_of(address_hashes: Sequence[str]) -> SignatureQuerySet:
-    return Signature.objects.filter(supporter__email_hash__in=address_hashes)
+    return SIGNATURES.purge(now)
 
 
 def _signature(signature: Signature) -> dict[str, Any]:
@@ -90,23 +71,19 @@ def _signature(signature: Signature) -> dict[str, Any]:
 
 
 def register_personal_data() -> None:
-    registry.register(
-        registry.PersonalDataHolder(
-            name="petitions",
-            export=export,
-            erase=erase,
-            kept_on_erasure=KEPT_ON_ERASURE,
-            purge=purge,
-            runs_before=("supporters",),
-        )
+    SIGNATURES.register(
+        holder="petitions",
+        export=export,
+        erase=erase,
+        purge=purge,
+        kept_on_erasure=KEPT_ON_ERASURE,
+        declared=_FACTS,
+        ip_hash_what=_("A keyed hash of the network address you signed from, never the address itself."),
+        ip_hash_why=_("To notice a flood of signatures from one network."),
     )
-    ip_hashes.register_column(
-        ip_hashes.IpHashColumn(model="campaigns.Signature", field="ip_hash", recorded_at="created_at")
-    )
-    facts.register(*_FACTS)
 
 
-_UNCONFIRMED = _("Until you erase your data; if you never confirm, deleted after %(days)s days.")
+_UNCONFIRMED = UNCONFIRMED_RETENTION
 _FACTS = (
     facts.Fact(
         model="campaigns.Signature",
@@ -145,14 +122,5 @@ _FACTS = (
         why=_("To keep bots and fake signatures out of the figures."),
         retention=_("As long as the signature is kept."),
         who_can_see=_("The server operator, and the campaign's editors without your name, address or comment."),
-    ),
-    facts.Fact(
-        model="campaigns.Signature",
-        fields=("ip_hash",),
-        what=_("A keyed hash of the network address you signed from, never the address itself."),
-        why=_("To notice a flood of signatures from one network."),
-        retention=_("Deleted after %(days)s days."),
-        retention_setting="IP_HASH_RETENTION_DAYS",
-        who_can_see=_("Nobody reads it: it can only be compared with another hash made with our key."),
     ),
 )

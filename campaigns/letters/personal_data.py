@@ -17,17 +17,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.confirmed_records import UNCONFIRMED_RETENTION, ConfirmedRecords
 from campaigns.mail_kinds import LETTER_MAIL
 from campaigns.models import Letter, LetterDelivery, LettersSee, Review
-from campaigns.models.letters import LetterQuerySet
 from emails.models import UNFINISHED, OutboundMessage, Status
-from privacy import facts, ip_hashes, registry
+from privacy import facts, registry
+
+LETTERS = ConfirmedRecords(Letter, "letters")
 
 WAITING, DELIVERED, HELD, REJECTED = "waiting", "delivered", "held", "rejected"
 
@@ -52,27 +53,22 @@ def state_of(letter: Letter) -> str:
 
 def export(address_hashes: Sequence[str]) -> registry.Records:
     mine = (
-        _letters_of(address_hashes)
+        LETTERS.of(address_hashes)
         .select_related("letter_campaign__campaign", "place")
         .prefetch_related("deliveries__message")
         .order_by("created_at", "pk")
     )
-    return {
-        "letters": [_letter(letter) for letter in mine if letter.confirmed_at is not None],
-        "unconfirmed_letters": [_letter(letter) for letter in mine if letter.confirmed_at is None],
-    }
+    return LETTERS.split(mine, _letter)
 
 
 @transaction.atomic
 def erase(address_hashes: Sequence[str]) -> dict[str, int]:
-    mine = _letters_of(address_hashes)
-    _, deleted = mine.filter(confirmed_at__isnull=True).delete()
-    copies = _erase_outbox_copies(mine)
-    anonymized = mine.update(subject="", body="", officials_see=LettersSee.NAME_CITY, email_updates=False, ip_hash=None)
-    return {"letters": anonymized, "unconfirmed_letters": deleted.get(Letter._meta.label, 0), "letter_copies": copies}
+    copies = _erase_outbox_copies(LETTERS.of(address_hashes))
+    erased = LETTERS.erase(address_hashes, subject="", body="", officials_see=LettersSee.NAME_CITY, email_updates=False)
+    return {**erased, "letter_copies": copies}
 
 
-def _erase_outbox_copies(letters: LetterQuerySet) -> int:
+def _erase_outbox_copies(letters: QuerySet[Letter]) -> int:
     """The outbox's own copies of the writer's letters (Reply-To, text) go too; unsent ones never leave.
 
     Only messages carrying one letter: a digest also holds other writers' letters, and one not yet
@@ -87,14 +83,7 @@ def _erase_outbox_copies(letters: LetterQuerySet) -> int:
 @transaction.atomic
 def purge(now: dt.datetime) -> dict[str, int]:
     """Deletes letters never confirmed whose confirmation expired with the supporters' retention."""
-    cutoff = now - dt.timedelta(days=settings.SUPPORTER_UNCONFIRMED_RETENTION_DAYS)
-    expired = Q(confirmation__isnull=True) | Q(confirmation__created_at__lt=cutoff)
-    _, deleted = Letter.objects.filter(expired, confirmed_at__isnull=True).delete()
-    return {"unconfirmed_letters": deleted.get(Letter._meta.label, 0)}
-
-
-def _letters_of(address_hashes: Sequence[str]) -> LetterQuerySet:
-    return Letter.objects.filter(supporter__email_hash__in=address_hashes)
+    return LETTERS.purge(now)
 
 
 def _letter(letter: Letter) -> dict[str, Any]:
@@ -109,6 +98,7 @@ def _letter(letter: Letter) -> dict[str, Any]:
         "officials_see": letter.officials_see,
         "email_updates": letter.email_updates,
         "consent_version": letter.consent_version,
+        "referrer": letter.referrer,
         "written_at": letter.consented_at.isoformat(),
         "created_at": letter.created_at.isoformat(),
         "confirmed_at": letter.confirmed_at.isoformat() if letter.confirmed_at else None,
@@ -121,23 +111,19 @@ def _letter(letter: Letter) -> dict[str, Any]:
 
 
 def register_personal_data() -> None:
-    registry.register(
-        registry.PersonalDataHolder(
-            name="letters",
-            export=export,
-            erase=erase,
-            kept_on_erasure=KEPT_ON_ERASURE,
-            purge=purge,
-            runs_before=("supporters",),
-        )
+    LETTERS.register(
+        holder="letters",
+        export=export,
+        erase=erase,
+        purge=purge,
+        kept_on_erasure=KEPT_ON_ERASURE,
+        declared=_FACTS,
+        ip_hash_what=_("A keyed hash of the network address you wrote from, never the address itself."),
+        ip_hash_why=_("To notice a flood of letters from one network."),
     )
-    ip_hashes.register_column(
-        ip_hashes.IpHashColumn(model="campaigns.Letter", field="ip_hash", recorded_at="created_at")
-    )
-    facts.register(*_FACTS)
 
 
-_UNCONFIRMED = _("Until you erase your data; if you never confirm, deleted after %(days)s days.")
+_UNCONFIRMED = UNCONFIRMED_RETENTION
 _FACTS = (
     facts.Fact(
         model="campaigns.Letter",
@@ -179,14 +165,5 @@ _FACTS = (
         why=_("To keep spam and abuse away from officials."),
         retention=_("As long as the letter is kept."),
         who_can_see=_("The server operator and the campaign's editors."),
-    ),
-    facts.Fact(
-        model="campaigns.Letter",
-        fields=("ip_hash",),
-        what=_("A keyed hash of the network address you wrote from, never the address itself."),
-        why=_("To notice a flood of letters from one network."),
-        retention=_("Deleted after %(days)s days."),
-        retention_setting="IP_HASH_RETENTION_DAYS",
-        who_can_see=_("Nobody reads it: it can only be compared with another hash made with our key."),
     ),
 )
