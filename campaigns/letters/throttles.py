@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 
+from backend.api.throttles import count_requests
 from campaigns.throttles import SignaturesPerAddress, SignaturesPerIp
 
 
@@ -25,6 +26,5 @@ LETTER_THROTTLES = (LettersPerIp, LettersPerAddress)
 
 
 def allows(request: HttpRequest) -> bool:
-    """For the HTML form: counts this request against the same limits as the API."""
-    answers = [throttle().allow_request(cast(Any, request), None) for throttle in LETTER_THROTTLES]
-    return all(answers)
+    """For the HTML form: counts this request against the same limits as the API, in one round trip."""
+    return all(count_requests(cast(Any, request), None, [throttle() for throttle in LETTER_THROTTLES]))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from backend.api.body_limits import LimitedJSONParser, refuse_large_body
 from backend.api.schema import ERROR
+from backend.api.throttles import OneRoundTrip
 from campaigns import signature_input as rules
 from campaigns.api.public.caching import RevalidatedView
 from campaigns.api.public.views import PublicCampaignView
@@ -138,7 +139,7 @@ class LetterCampaignDetail(RevalidatedView, LetterCampaignView):
         return Response(PublicLetterDriveSerializer(self.letter_campaign).data)
 
 
-class LetterCreate(LetterCampaignView):
+class LetterCreate(OneRoundTrip, LetterCampaignView):
     """Writes a letter; it goes to the officials of the writer's place once the e-mailed link is confirmed.
 
     Answers 202 with the same body for a new address, a pending one and a confirmed one. Letters
