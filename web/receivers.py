@@ -17,6 +17,7 @@ from campaigns.models import (
     Agency,
     Campaign,
     Citation,
+    LetterCampaign,
     Official,
     OfficialPosition,
     Partnership,
@@ -27,6 +28,7 @@ from campaigns.models import (
     TimelineEvent,
 )
 from campaigns.signals import place_status_changed
+from donations.models import DonationSettings
 from web import page_cache
 
 # Models whose rows carry their campaign, and what each shows on a cached page.
@@ -38,6 +40,8 @@ WITH_CAMPAIGN: tuple[type[Model], ...] = (
     Official,  # officials in office
     OfficialPosition,  # their positions
     Petition,  # petitions, their buttons and counts
+    LetterCampaign,  # letter drives' buttons
+    DonationSettings,  # whether the pages offer to donate
 )
 
 

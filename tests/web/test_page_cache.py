@@ -12,7 +12,8 @@ from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-def
 from django.test import Client
 
 from campaigns import tallies
-from campaigns.models import Agency, Campaign, Petition, Place, PlaceStatus, Status
+from campaigns.models import Agency, Campaign, LetterCampaign, Petition, Place, PlaceStatus, Status
+from donations.models import DonationSettings
 from web import page_cache
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,20 @@ def test_with_the_cache_down_pages_render_and_changes_save(client, bloomfield, r
 
     assert response.status_code == 200
     assert "Partnership ended" in response.content.decode()
+
+
+def test_a_new_letter_drive_or_turning_donations_off_shows_at_once(client, bloomfield, ring, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_townhall"
+    DonationSettings.objects.create(campaign=ring)
+    before = client.get(_url(bloomfield)).content.decode()
+    assert "Donate to the campaign" in before
+
+    LetterCampaign.objects.create(
+        campaign=ring, slug="write", title="Write to the council", body_template="Dear {{ official_name }}, " * 3
+    )
+    assert "Write to your officials: Write to the council" in client.get(_url(bloomfield)).content.decode()
+
+    DonationSettings.objects.filter(campaign=ring).delete()
+    assert "Donate to the campaign" in client.get(_url(bloomfield)).content.decode()  # defaults: donations on
+    DonationSettings.objects.create(campaign=ring, enabled=False)
+    assert "Donate to the campaign" not in client.get(_url(bloomfield)).content.decode()
