@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from collections.abc import Collection
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -56,6 +57,7 @@ class Official(models.Model):
 
     objects: ClassVar[OfficialQuerySet] = OfficialQuerySet.as_manager()  # type: ignore[assignment]
     audit_redacted_fields = ("phone",)  # with the e-mail (redacted as an EmailField)
+    _loaded_email: str | None = None  # as read from the database: save() compares the address with it
 
     class Meta:
         ordering = ("place", "office", "name")
@@ -63,6 +65,22 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_office_display()}, {self.place})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A mail problem belongs to the address it was reported for: a new address starts clean
+        # (an organizer, the admin or an import found a better one).
+        if self.mail_problem and self._loaded_email is not None and self.email != self._loaded_email:
+            self.mail_problem, self.mail_problem_at = "", None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "mail_problem", "mail_problem_at"}
+        super().save(*args, **kwargs)
+        self._loaded_email = self.email
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Official:
+        official = super().from_db(db, field_names, values)
+        official._loaded_email = official.__dict__.get("email")
+        return official
 
     @property
     def audit_label(self) -> str:

@@ -102,3 +102,19 @@ def test_it_shows_the_flag_in_the_admin(operator, client, rivera):
 
     assert list(listed.context["cl"].result_list) == [rivera]
     assert b"hard bounce" in listed.content
+
+
+def test_a_new_address_clears_the_flag_and_the_same_one_keeps_it(owner: Client, rivera):
+    report(mailgun.hard_bounce(COUNCIL_ADDRESS))
+
+    owner.patch(f"{RING}/officials/{rivera.pk}/", {"district": "Ward 2"}, content_type="application/json")
+    kept = owner.get(f"{RING}/officials/{rivera.pk}/").json()
+    owner.patch(
+        f"{RING}/officials/{rivera.pk}/", {"email": "jrivera@bloomfieldtwpnj.com"}, content_type="application/json"
+    )
+    cleared = owner.get(f"{RING}/officials/{rivera.pk}/").json()
+
+    assert kept["mail_problem"] == "hard bounce"
+    assert (cleared["mail_problem"], cleared["mail_problem_at"]) == ("", None)
+    rivera.refresh_from_db()
+    assert (rivera.email, rivera.mail_problem) == ("jrivera@bloomfieldtwpnj.com", "")
