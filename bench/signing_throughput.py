@@ -317,7 +317,10 @@ def _request(rng: random.Random, tag: str, place_ids: list[int]) -> tuple[bytes,
 
 def _log_errors(log: IO[bytes]) -> list[str]:
     log.seek(0)
-    lines = log.read().decode(errors="replace").splitlines()
+    text = log.read().decode(errors="replace")
+    if "Traceback" in text:  # the first one whole, to see what went wrong
+        print(text[text.index("Traceback") :][:4000], file=sys.stderr)
+    lines = text.splitlines()
     return [line for line in lines if "ERROR" in line or "Traceback" in line or "CRITICAL" in line]
 
 
