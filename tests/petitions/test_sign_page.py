@@ -96,6 +96,16 @@ def test_it_shows_each_error_next_to_its_field_and_writes_nothing(submit):
     assert not Supporter.objects.exists()
 
 
+def test_each_summary_link_leads_to_an_element_that_takes_focus(submit):
+    response = submit(signer(name="", officials_see="everything"))
+
+    page = parse(response)
+    targets = [str(a.attrs["href"])[1:] for a in page.all("a") if str(a.attrs.get("href", "")).startswith("#id_")]
+    assert response.status_code == 400
+    assert sorted(targets) == ["id_name", "id_officials_see_0"]  # a radio group's first radio, not its wrapper
+    assert [[element.tag for element in page.by_id(target)] for target in targets] == [["input"], ["input"]]
+
+
 def test_it_asks_for_the_street_address_only_when_officials_may_see_it(submit):
     response = submit(signer(officials_see="name_address"))
 
