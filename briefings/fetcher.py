@@ -17,9 +17,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from briefings.assets import STATIC_DIR, base_url
+
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = (Path(__file__).parent / "static" / "briefings").resolve()
 _TYPES = {
     ".css": "text/css",
     ".ttf": "font/ttf",
@@ -29,12 +30,11 @@ _TYPES = {
 }
 
 
+__all__ = ["STATIC_DIR", "RefusedFetch", "StaticOnlyFetcher", "base_url"]
+
+
 class RefusedFetch(ValueError):
     pass
-
-
-def base_url() -> str:
-    return STATIC_DIR.as_uri() + "/"
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]

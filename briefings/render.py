@@ -12,14 +12,16 @@ import datetime as dt
 import functools
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
-from briefings.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
+from briefings.assets import STATIC_DIR, base_url
+
+if TYPE_CHECKING:
+    from briefings.fetcher import StaticOnlyFetcher
 
 TEMPLATE = "briefings/briefing.html"
 LANGUAGE = "en"  # council members are addressed in English; the template is translatable
@@ -63,6 +65,12 @@ def build_html(
 
 def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> tuple[bytes, int]:
     """The PDF of `html` and its page count; files it names are read through StaticOnlyFetcher only."""
+    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only the processes making PDFs need
+    # (the heavy-queue worker), not every web worker and Celery process that imports this module.
+    from weasyprint import HTML
+
+    from briefings.fetcher import StaticOnlyFetcher
+
     fetcher = fetcher or StaticOnlyFetcher()
     source = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
     fetcher.drop_attachments(source)
