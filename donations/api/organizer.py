@@ -6,13 +6,13 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.audit import record_write, snapshot
+from backend.api.csv_downloads import csv_download
 from campaigns.api.organizer.base import CampaignScopedViewSet
 from campaigns.models import Role
 from donations import exports, totals
@@ -78,8 +78,4 @@ class DonationExportViewSet(CampaignScopedViewSet):
     def download(self, request: Request, campaign_slug: str) -> StreamingHttpResponse:
         access = self.campaign_access
         lines = exports.export_rows(campaign=access.campaign, actor=access.user, via=access.via)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        name = f"{access.campaign.slug}-donations-{timezone.now():%Y%m%d-%H%M}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        add_never_cache_headers(response)
-        return response
+        return csv_download(lines, filename=f"{access.campaign.slug}-donations-{timezone.now():%Y%m%d-%H%M}.csv")

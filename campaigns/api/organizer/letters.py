@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers
@@ -17,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import audit
+from backend.api.csv_downloads import csv_download
 from campaigns.api.organizer.base import CampaignScopedViewSet
 from campaigns.api.organizer.tracker_views import AuditedCrudViewSet
 from campaigns.letters import export, figures, moderation, placeholders
@@ -220,7 +220,4 @@ class LetterExportViewSet(CampaignScopedViewSet):
             row_count=letters.count(),
             export=True,
         )
-        response = StreamingHttpResponse(export.csv_lines(letters), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{access.campaign.slug}-letters.csv"'
-        add_never_cache_headers(response)
-        return response
+        return csv_download(export.csv_lines(letters), filename=f"{access.campaign.slug}-letters.csv")
