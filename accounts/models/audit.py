@@ -45,7 +45,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ("-created", "-pk")
-        indexes = (models.Index(fields=("target_type", "target_id")),)
+        indexes = (
+            models.Index(fields=("target_type", "target_id")),
+            # A campaign's latest events (the dashboard and the API's list) without sorting them all.
+            models.Index(fields=("campaign_id", "-created", "-id"), name="audit_campaign_latest"),
+        )
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -118,6 +118,8 @@ class Letter(models.Model):
         ]
         indexes = [
             models.Index(fields=["confirmation"], name="letter_confirmation"),
+            # The dashboard's letters per day and per referrer code: a range of confirmed letters of a drive.
+            models.Index(fields=["letter_campaign", "-confirmed_at"], name="letter_recent_confirmed"),
             models.Index(fields=["place", "letter_campaign"], name="letter_by_place"),
             models.Index(fields=["review", "created_at"], name="letter_held", condition=models.Q(review="held")),
             models.Index(fields=["created_at"], name="letter_ip_hash_age", condition=models.Q(ip_hash__isnull=False)),
