@@ -16,6 +16,7 @@ from campaigns.models import (
     ApiToken,
     Campaign,
     Citation,
+    EmbedOrigin,
     Invitation,
     Membership,
     Official,
@@ -325,6 +326,17 @@ class PlaceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _audit(self, request: HttpRequest, action: str, obj: Place, **snapshots: Any) -> None:
         actor = request.user if isinstance(request.user, User) else None
         audit.record_write(actor=actor, via="admin", action=action, instance=obj, campaign_id=None, **snapshots)
+
+
+@admin.register(EmbedOrigin)
+class EmbedOriginAdmin(CampaignScopedAdmin):
+    """Partner sites that may frame the campaign's widget (web.embeds): owners decide, as in the API."""
+
+    change_role = Role.OWNER
+    list_display = ("origin", "referrer", "note", "campaign", "created")
+    list_select_related = ("campaign",)
+    search_fields = ("origin", "referrer", "note")
+    raw_id_fields = ("campaign",)
 
 
 @admin.register(Source)

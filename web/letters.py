@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django import forms
@@ -16,45 +15,27 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backend.api.body_limits import declared_length
 from campaigns import signature_input as rules
 from campaigns.challenges import proof_of_work
 from campaigns.letters import input as letter_input
 from campaigns.letters import positions, throttles, writing
 from campaigns.letters.public import letter_count, public_letter_campaign
 from campaigns.letters.writing import LetterForm
-from campaigns.models import LetterCampaign, LettersSee, Official, Place, Position
+from campaigns.models import LetterCampaign, LettersSee, Official, Position
 from emails.links import LinkExpired, LinkInvalid
 from privacy.ip_hashes import client_ip_hash
 from privacy.network import client_ip
-from supporters.identity import MAX_ADDRESS_LENGTH
 from supporters.models import CONFIRMATION_LINK_AGE
+from web import supporter_forms as shared
 
-logger = logging.getLogger(__name__)
 
-
-class WriteForm(forms.Form):
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=rules.NAME_MAX_LENGTH,
-        validators=[rules.reject_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+class WriteForm(shared.SupporterForm):
+    name = shared.name_field()
+    email = shared.email_field(
+        help_text=_("We send you a link to confirm. Your letter goes out once you confirm; replies come here.")
     )
-    email = forms.EmailField(
-        label=_("Your e-mail address"),
-        max_length=MAX_ADDRESS_LENGTH,
-        validators=[rules.reject_control_characters],
-        help_text=_("We send you a link to confirm. Your letter goes out once you confirm; replies come here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    zip = forms.CharField(
-        label=_("ZIP code"),
-        max_length=5,
-        validators=[rules.zip_code_validator],
-        help_text=_("So your letter goes to your own officials."),
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-    )
-    place = forms.TypedChoiceField(label=_("Your town"), coerce=int, required=False, empty_value=None)
+    zip = shared.zip_field(help_text=_("So your letter goes to your own officials."))
+    place = shared.place_field()
     text = forms.CharField(
         label=_("Your letter"),
         min_length=letter_input.BODY_MIN_LENGTH,
@@ -69,30 +50,22 @@ class WriteForm(forms.Form):
         initial=LettersSee.NAME_CITY.value,
         widget=forms.RadioSelect,
     )
-    street_address = forms.CharField(
-        label=_("Street address"),
-        required=False,
-        max_length=rules.STREET_ADDRESS_MAX_LENGTH,
-        validators=[rules.reject_control_characters],
-        help_text=_("Only if officials may see your full address; otherwise leave it empty."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    street_address = shared.street_address_field(
+        help_text=_("Only if officials may see your full address; otherwise leave it empty.")
     )
-    email_updates = forms.BooleanField(label=_("E-mail me updates about this campaign"), required=False)
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    email_updates = shared.email_updates_field()
+    # Sent by partners' frames (web.embeds); the full page has none, so its letters have none.
+    referrer = shared.referrer_field()
+    website = shared.honeypot_field()
 
-    def __init__(self, *args: Any, letter_campaign: LetterCampaign, request: HttpRequest, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.letter_campaign, self.request = letter_campaign, request
+    def __init__(self, *args: Any, scope: LetterCampaign, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, request=request, **kwargs)
+        self.letter_campaign = scope
         self.letter: LetterForm | None = None
-        zip_code = self.data.get("zip", "") if self.is_bound else ""
-        self.place_choices: list[Place] = rules.places_for_zip(letter_campaign, zip_code) if zip_code else []
-        place_field: Any = self.fields["place"]
-        place_field.choices = [("", _("Choose your town")), *((place.pk, str(place)) for place in self.place_choices)]
+
+    @property
+    def record(self) -> LetterForm | None:
+        return self.letter
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -107,6 +80,7 @@ class WriteForm(forms.Form):
             officials_see=cleaned["officials_see"],
             street_address=cleaned["street_address"],
             email_updates=cleaned["email_updates"],
+            referrer=cleaned["referrer"],
         )
         try:
             self.letter = letter_input.letter_form(
@@ -118,24 +92,43 @@ class WriteForm(forms.Form):
                 client_ip=client_ip(self.request),
             )
         except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                if field not in self.fields:
-                    self.add_error(None, errors)
-                elif field == "place" and any(e.code == rules.AMBIGUOUS_PLACE for e in errors):
-                    self.add_error("place", _("Your ZIP code covers more than one town: choose yours."))
-                else:
-                    self.add_error(field, errors)
+            self.add_shared_errors(error)
         return cleaned
+
+
+def _save(letter: LetterForm, visit: shared.Visit) -> object:
+    return writing.write_letter(letter, visit=visit)
+
+
+WRITING = shared.Action(
+    name="letter drive",
+    max_body_bytes=letter_input.MAX_BODY_BYTES,
+    allows=throttles.allows,
+    form=WriteForm,
+    save=_save,
+    remember=letter_input.remember_in_visit,
+)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def letter_page(request: HttpRequest, slug: str, letter_slug: str) -> HttpResponse:
     letter_campaign = public_letter_campaign(campaign_slug=slug, letter_slug=letter_slug)
+
+    def show(form: shared.SupporterForm | None, *, status: int = 200, throttled: bool = False) -> HttpResponse:
+        return _page(request, letter_campaign, form, status=status, throttled=throttled)
+
     if request.method == "POST":
-        return _write(request, letter_campaign)
-    initial = {"text": letter_campaign.body_template}
-    return _page(request, letter_campaign, WriteForm(initial=initial, letter_campaign=letter_campaign, request=request))
+        thanks = reverse("web:letter-written", kwargs={"slug": slug, "letter_slug": letter_campaign.slug})
+        return shared.submit(
+            request,
+            letter_campaign,
+            action=WRITING,
+            visit=request.session,
+            show=show,
+            thanks=lambda: HttpResponseRedirect(thanks),
+        )
+    return show(WriteForm(initial=first_draft(letter_campaign), scope=letter_campaign, request=request))
 
 
 @never_cache
@@ -146,45 +139,33 @@ def written_page(request: HttpRequest, slug: str, letter_slug: str) -> HttpRespo
     return TemplateResponse(request, "web/letters/written.html", context)
 
 
-def _write(request: HttpRequest, letter_campaign: LetterCampaign) -> HttpResponse:
-    if declared_length(request.META) > letter_input.MAX_BODY_BYTES:
-        return HttpResponse(status=413)
-    if not letter_campaign.is_open:
-        return _page(request, letter_campaign, None, status=409)
-    if not throttles.allows(request):
-        form = WriteForm(initial=request.POST.dict(), letter_campaign=letter_campaign, request=request)
-        return _page(request, letter_campaign, form, status=429, throttled=True)
-    if rules.is_honeypot_filled(request.POST):
-        logger.info("honeypot filled on letter drive %s: answered, not recorded", letter_campaign.pk)
-        return _written(request, letter_campaign)
-    form = WriteForm(request.POST, letter_campaign=letter_campaign, request=request)
-    if not form.is_valid() or form.letter is None:
-        return _page(request, letter_campaign, form, status=400)
-    writing.write_letter(form.letter, visit=request.session)
-    return _written(request, letter_campaign)
+def first_draft(letter_campaign: LetterCampaign) -> dict[str, str]:
+    """The form's starting values: the drive's letter, for the writer to make their own."""
+    return {"text": letter_campaign.body_template}
 
 
-def _written(request: HttpRequest, letter_campaign: LetterCampaign) -> HttpResponse:
-    letter_input.remember_in_visit(request.session, letter_campaign)
-    kwargs = {"slug": letter_campaign.campaign.slug, "letter_slug": letter_campaign.slug}
-    return HttpResponseRedirect(reverse("web:letter-written", kwargs=kwargs))
+def letter_context(letter_campaign: LetterCampaign) -> dict[str, object]:
+    """What the drive's page and its frame show around the form."""
+    return {
+        "letter_campaign": letter_campaign,
+        "count": letter_count(letter_campaign),
+        "public_record_notice": letter_input.PUBLIC_RECORD_NOTICE,
+        "proof_of_work": proof_of_work.is_enabled(),
+    }
 
 
 def _page(
     request: HttpRequest,
     letter_campaign: LetterCampaign,
-    form: WriteForm | None,
+    form: shared.SupporterForm | None,
     *,
     status: int = 200,
     throttled: bool = False,
 ) -> HttpResponse:
     context = {
-        "letter_campaign": letter_campaign,
-        "count": letter_count(letter_campaign),
-        "form": form if form is not None else WriteForm(letter_campaign=letter_campaign, request=request),
+        **letter_context(letter_campaign),
+        "form": form if form is not None else WriteForm(scope=letter_campaign, request=request),
         "throttled": throttled,
-        "public_record_notice": letter_input.PUBLIC_RECORD_NOTICE,
-        "proof_of_work": proof_of_work.is_enabled(),
     }
     return TemplateResponse(request, "web/letters/letter.html", context, status=status)
 

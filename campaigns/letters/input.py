@@ -49,6 +49,7 @@ class WriterInput:
     officials_see: str = LettersSee.NAME_CITY
     street_address: str = ""
     email_updates: bool = False
+    referrer: str = ""  # a shared link's or a partner's code (signature_input.referrer_validator)
 
 
 def letter_form(
@@ -85,6 +86,7 @@ def letter_form(
         officials_see=writer.officials_see,
         street_address=writer.street_address if wants_address else "",
         email_updates=writer.email_updates,
+        referrer=writer.referrer,
         ip_hash=ip_hash,
         flags=[*flags_for(writer.email), *challenge_flags],
     )

@@ -30,6 +30,7 @@ class LetterForm:
     officials_see: str = LettersSee.NAME_CITY
     street_address: str = ""
     email_updates: bool = False
+    referrer: str = ""
     ip_hash: str | None = None
     # Why the letter waits for an organizer before anything else (disposable domain, challenge…).
     flags: list[str] = field(default_factory=list)
@@ -106,6 +107,7 @@ def _choices(form: LetterForm) -> dict[str, Any]:
         "body": form.body,
         "officials_see": form.officials_see,
         "email_updates": form.email_updates,
+        "referrer": form.referrer,
         "consent_version": campaign.consent_version,
         "consented_at": timezone.now(),
         "ip_hash": form.ip_hash,

@@ -23,6 +23,7 @@ from campaigns.models import (
     Agency,
     Campaign,
     Citation,
+    EmbedOrigin,
     Invitation,
     Letter,
     LetterCampaign,
@@ -446,6 +447,20 @@ MATRIX: dict[str, list[Row]] = {
             organizer(stranger=404, viewer=403, editor=204, owner=204, editor_token=204, operator=204),
         ),
     ],
+    # Partner origins for the widget: viewers read, owners alone decide who may frame the forms.
+    "organizer-api:embed-origin-list": [
+        Row("GET", f"{C}/embed-origins/", SCOPED_READ),
+        Row(
+            "POST",
+            f"{C}/embed-origins/",
+            {**OWNER_ONLY, "owner": 201, "operator": 201},
+            {"origin": "https://partner.example.org", "referrer": "partner"},
+        ),
+    ],
+    "organizer-api:embed-origin-detail": [
+        Row("PATCH", f"{C}/embed-origins/{{embed_origin}}/", OWNER_ONLY, {"note": "Our friends"}),
+        Row("DELETE", f"{C}/embed-origins/{{embed_origin}}/", {**OWNER_ONLY, "owner": 204, "operator": 204}),
+    ],
     "mailings-api:mailing-preview": [Row("GET", f"{C}/mailings/{{draft_mailing}}/preview/", EDITORS)],
     "mailings-api:mailing-test": [
         Row(
@@ -518,6 +533,7 @@ def world(db, user_factory, settings, tmp_path) -> dict[str, Any]:
     tracker_ids["held_signature"] = held_signature(ring, Place.objects.get(pk=tracker_ids["place"])).pk
     tracker_ids["petition"] = Signature.objects.get(pk=tracker_ids["held_signature"]).petition_id
     tracker_ids |= letter_world(ring, Place.objects.get(pk=tracker_ids["place"]))
+    tracker_ids["embed_origin"] = EmbedOrigin.objects.create(campaign=ring, origin="https://friends.example.org").pk
     export_ids = signature_export_world(ring, people["owner"])
     export_ids |= briefing_world(ring, Place.objects.get(pk=tracker_ids["place"]), settings, tmp_path)
     export_ids |= mailing_world(ring, people["owner"])

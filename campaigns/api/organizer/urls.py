@@ -4,7 +4,16 @@ from typing import Any
 
 from django.urls import path
 
-from campaigns.api.organizer import imports, letters, moderation, petitions, signature_exports, tracker_views, views
+from campaigns.api.organizer import (
+    embeds,
+    imports,
+    letters,
+    moderation,
+    petitions,
+    signature_exports,
+    tracker_views,
+    views,
+)
 
 app_name = "organizer-api"
 CAMPAIGN = "campaigns/<slug:campaign_slug>/"
@@ -163,5 +172,19 @@ urlpatterns += [
     ),
     path(
         f"{CAMPAIGN}letters/export.csv", letters.LetterExportViewSet.as_view({"get": "download"}), name="letter-export"
+    ),
+]
+
+# Partner origins for the widget (campaigns.api.organizer.embeds): viewers read, owners write.
+urlpatterns += [
+    path(
+        f"{CAMPAIGN}embed-origins/",
+        embeds.EmbedOriginViewSet.as_view({"get": "list", "post": "create"}),
+        name="embed-origin-list",
+    ),
+    path(
+        f"{CAMPAIGN}embed-origins/<int:pk>/",
+        embeds.EmbedOriginViewSet.as_view({"patch": "partial_update", "delete": "destroy"}),
+        name="embed-origin-detail",
     ),
 ]

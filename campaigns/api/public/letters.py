@@ -95,6 +95,13 @@ class LetterInputSerializer(serializers.Serializer[Any]):
     officials_see = serializers.ChoiceField(choices=LettersSee.choices, default=LettersSee.NAME_CITY)
     street_address = _text(rules.STREET_ADDRESS_MAX_LENGTH, required=False, allow_blank=True)
     email_updates = serializers.BooleanField(default=False)
+    referrer = serializers.CharField(
+        max_length=rules.REFERRER_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        validators=[rules.reject_control_characters, rules.referrer_validator],
+        help_text="Optional: the code of the link or partner site the writer came from.",
+    )
     website = serializers.CharField(required=False, allow_blank=True, help_text="Leave empty: only bots fill it in.")
     challenge_token = serializers.CharField(required=False, allow_blank=True)
     challenge_counter = serializers.CharField(required=False, allow_blank=True)
@@ -111,6 +118,7 @@ class LetterInputSerializer(serializers.Serializer[Any]):
             officials_see=attrs["officials_see"],
             street_address=attrs.get("street_address", ""),
             email_updates=attrs["email_updates"],
+            referrer=attrs.get("referrer", ""),
         )
         form = letter_input.letter_form(
             letter_campaign=self.context["letter_campaign"],
