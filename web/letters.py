@@ -128,7 +128,8 @@ def letter_page(request: HttpRequest, slug: str, letter_slug: str) -> HttpRespon
             show=show,
             thanks=lambda: HttpResponseRedirect(thanks),
         )
-    return show(WriteForm(initial=first_draft(letter_campaign), scope=letter_campaign, request=request))
+    initial = first_draft(letter_campaign) | shared.shared_link_referrer(request)
+    return show(WriteForm(initial=initial, scope=letter_campaign, request=request))
 
 
 @never_cache

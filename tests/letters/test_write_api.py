@@ -134,6 +134,15 @@ def test_the_page_takes_a_letter(client, drive, officials, mailoutbox, django_ca
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_page_records_a_shared_links_referrer(client, drive, officials):
+    page = client.get(f"{PAGE_URL}?ref=tenants-union").content.decode()
+    client.post(PAGE_URL, {**writer(), "officials_see": "name_city", "referrer": "tenants-union"})
+
+    assert 'name="referrer" value="tenants-union"' in page
+    assert Letter.objects.get().referrer == "tenants-union"
+    assert 'name="referrer" value=' not in client.get(f"{PAGE_URL}?ref=not%20a%20code").content.decode()
+
+
 def test_the_page_shows_field_errors_and_writes_nothing(client, drive):
     response = client.post(PAGE_URL, {**writer(text="<b>hi</b>"), "officials_see": "name_city"})
     assert response.status_code == 400
