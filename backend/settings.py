@@ -360,6 +360,8 @@ if ANYMAIL_PROVIDER:
 
 # --- The e-mail pipeline (emails/): outbox, retries, bulk rates, retention.
 EMAIL_BATCH_SIZE = 100  # messages per delivery task: one SMTP connection carries the batch
+# A worker keeps its mail connection open between tasks this long (emails/connections.py).
+EMAIL_CONNECTION_IDLE_SECONDS = env.int("EMAIL_CONNECTION_IDLE_SECONDS", default=30)
 EMAIL_BULK_RATE_PER_MINUTE = env.int("EMAIL_BULK_RATE_PER_MINUTE", default=600)
 EMAIL_BULK_RELEASE_SECONDS = 10  # beat's release tick; keep in step with CELERY_BEAT_SCHEDULE
 EMAIL_UNCONFIRMED_DAILY_LIMIT = env.int("EMAIL_UNCONFIRMED_DAILY_LIMIT", default=3)

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from emails import kinds
+from emails import connections, kinds
 from emails.failures import Failure, classify
 from emails.mime import OutboxEmail
 from emails.models import EVERY_LIST, BulkSend, OutboundMessage, Status, Suppression, Unsubscribe, history
@@ -25,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def deliver(ids: Sequence[int]) -> None:
-    """Sends the deliverable messages among `ids` over one connection; a task may run this twice.
+    """Sends the deliverable messages among `ids` over the worker's mail connection (kept between
+    tasks: emails/connections.py); a task may run this twice.
 
     A message the server accepted is marked sent in the same statement that claims the next one,
     so it costs one round trip to the database, and no message's DATA starts while an accepted
@@ -39,14 +39,14 @@ def deliver(ids: Sequence[int]) -> None:
     suppressed, unsubscribed = _blocked(messages)
     connection: BaseEmailBackend | None = None
     accepted: _Accepted | None = None  # by the server, and not yet marked sent
+    healthy = True  # the connection may serve the next delivery
     _commit_without_waiting_for_disk(True)
     try:
         for message in messages:
             if not _still_wanted(message, suppressed, unsubscribed):
                 continue
             if connection is None:
-                connection = get_connection()
-                connection.open()
+                connection = connections.borrow()
             claimed = _claim(message) if accepted is None else _record_sent_and_claim(accepted, message)
             accepted = None
             if not claimed:
@@ -54,10 +54,16 @@ def deliver(ids: Sequence[int]) -> None:
             outcome = _send(connection, message)
             if isinstance(outcome, _Accepted):
                 accepted = outcome
-            elif outcome.connection_lost:
+                continue
+            healthy = False  # after a refusal the connection is not trusted for the next task
+            if outcome.connection_lost:
                 break  # the rest stay queued for the sweep
     except OSError as error:
+        healthy = False
         logger.warning("mail server unreachable (%s); the outbox sweep will retry", type(error).__name__)
+    except BaseException:
+        healthy = False
+        raise
     finally:
         try:
             if accepted is not None:
@@ -65,7 +71,7 @@ def deliver(ids: Sequence[int]) -> None:
         finally:
             _commit_without_waiting_for_disk(False)
             if connection is not None:
-                connection.close()
+                (connections.give_back if healthy else connections.discard)(connection)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class SmtpSink:
         self.rcpt_reply: str | None = None
         self.data_reply: str | None = None
         self.data_commands = 0  # every DATA the server saw, accepted or refused
+        self.connections_used: set[Any] = set()  # the client ends (address, port) that sent DATA
         self.received: list[Received] = []
         self.arrived: dict[str, Received] = {}  # the latest copy by Message-ID
         self._controller = _LoopbackController(self)
@@ -87,6 +88,7 @@ class SmtpSink:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.data_commands += 1
+        self.connections_used.add(session.peer)
         if self.data_reply:
             return self.data_reply
         low, high = self.delay
