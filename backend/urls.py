@@ -46,7 +46,7 @@ urlpatterns = [
     path("my-data/export/<str:token>/", supporter_links.export_download, name="my-data-export"),
     path("my-data/erase/<str:token>/", supporter_links.erase_page, name="my-data-erase"),
     # The provider's delivery webhooks; anymail checks the basic auth (and signature) of each post.
-    path("email/anymail/", include("anymail.urls")),
+    path("email/anymail/", include("emails.webhook_urls")),
     # Stripe's webhook (signature-checked, CSRF-exempt) and the pages Stripe and receipts link to.
     path("donations/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("campaigns/<slug:slug>/donate/thanks/", donate.thanks_page, name="donation-thanks"),

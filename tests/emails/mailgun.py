@@ -18,7 +18,9 @@ BASIC_AUTH = "mailgun:webhook-password"
 
 
 def configure(settings: Any) -> None:
-    """What an operator sets: ANYMAIL_WEBHOOK_SECRET and ANYMAIL_WEBHOOK_SIGNING_KEY (pytest-django's `settings`)."""
+    """What an operator sets: ANYMAIL_PROVIDER, ANYMAIL_WEBHOOK_SECRET and ANYMAIL_WEBHOOK_SIGNING_KEY (pytest-django's
+    `settings`; the e-mail backend stays the tests' own)."""
+    settings.ANYMAIL_PROVIDER = "mailgun"
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": BASIC_AUTH, "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
 
 
@@ -76,5 +78,8 @@ def post(
 
 
 def post_body(client: Client, body: dict[str, Any], *, auth: str | None = BASIC_AUTH) -> Any:
-    headers = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
-    return client.post(URL, json.dumps(body), content_type="application/json", headers=headers)
+    return client.post(URL, json.dumps(body), content_type="application/json", headers=auth_headers(auth))
+
+
+def auth_headers(auth: str | None = BASIC_AUTH) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}

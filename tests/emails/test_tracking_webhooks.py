@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from emails import bulk
@@ -168,3 +170,27 @@ def test_it_ignores_opens_and_clicks(client, delivered):
         assert mailgun.post(client, mailgun.event(kind, BOB, provider_id=delivered.provider_id)).status_code == 200
 
     assert MessageEvent.objects.filter(message=delivered).count() == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/email/anymail/sendgrid/tracking/",  # another provider's tracking webhook
+        "/email/anymail/mailgun/inbound/",  # inbound mail: Townhall processes none
+        "/email/anymail/mailgun/inbound_mime/",
+        "/email/anymail/postmark/inbound/",
+    ],
+)
+def test_only_the_configured_providers_tracking_webhook_is_there(client, delivered, path):
+    body = json.dumps({"signature": mailgun.signature(), "event-data": mailgun.hard_bounce(BOB)})
+    answer = client.post(path, body, content_type="application/json", headers=mailgun.auth_headers())
+
+    assert answer.status_code == 404
+    assert not Suppression.objects.exists()
+
+
+def test_without_a_provider_no_webhook_is_there(client, delivered, settings):
+    settings.ANYMAIL_PROVIDER = ""
+
+    assert mailgun.post(client, mailgun.hard_bounce(BOB)).status_code == 404
+    assert not Suppression.objects.exists()
