@@ -165,7 +165,8 @@ def _contexts(distinct: bool) -> Callable[[int], dict[str, Any]]:
     shared = kinds.get(INVITATION_MAIL).sample_context()
     if not distinct:
         return lambda n: shared
-    return lambda n: {**shared, "link": f"https://townhall.example.org/invitations/inv_{n}/"}
+    # A text of its own (a link alone would not do: links are put into a shared rendering afterwards).
+    return lambda n: {**shared, "campaign": {"title": f"End Ring partnerships, chapter {n}"}}
 
 
 def _pipeline(

@@ -3,8 +3,10 @@
 Rendering is a pure function of the template, the language, the active time zone and the context,
 so when the context is plain data (strings, numbers, dates, lazy translations, lists and dicts of
 them) the result is kept and reused: a mailing to 10,000 people with one shared context renders
-once. Each recipient's unsubscribe link is not part of that: it is rendered as a placeholder and
-put in afterwards. Contexts holding anything else (model instances, objects) are rendered each time.
+once. Each recipient's own links (their unsubscribe link, their confirmation or invitation link)
+are not part of that: they are rendered as placeholders and put in afterwards, so ten thousand
+confirmations of one petition render once too. Contexts holding anything else (model instances,
+objects) are rendered each time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 import css_inline
 from django.conf import settings
@@ -32,6 +34,8 @@ MAX_HTML_BYTES = 100_000
 # Never fetch a stylesheet over the network while rendering: mail carries no external resources.
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_link_tags=False)
 UNSUBSCRIBE_URL = "unsubscribe_url"
+# Context keys holding a link of the recipient's own: the same text around it for everyone.
+PERSONAL_LINKS = (UNSUBSCRIBE_URL, "link")
 CACHE_SIZE = 256
 
 
@@ -47,11 +51,8 @@ class Rendered:
 
 
 def render(template: str, context: dict[str, Any], *, language: str) -> Rendered:
-    link = context.get(UNSUBSCRIBE_URL)
-    # Only a link that reads the same escaped and plain can be put into the rendered HTML afterwards.
-    if not (isinstance(link, str) and link and conditional_escape(link) == link):
-        link = None
-    shared = context if link is None else {**context, UNSUBSCRIBE_URL: _PLACEHOLDER}
+    links = {name: link for name in PERSONAL_LINKS if _substitutable(link := context.get(name))}
+    shared = {**context, **{name: _PLACEHOLDERS[name] for name in links}}
     key = _key(template, shared, language)
     if key is None:
         return _render(template, context, language)
@@ -59,7 +60,12 @@ def render(template: str, context: dict[str, Any], *, language: str) -> Rendered
     if rendered is None:
         rendered = _render(template, shared, language)
         _cache.put(key, rendered)
-    return rendered if link is None else _with_link(rendered, link)
+    return _with_links(rendered, links)
+
+
+def _substitutable(link: Any) -> TypeGuard[str]:
+    # Only a link that reads the same escaped and plain can be put into the rendered HTML afterwards.
+    return isinstance(link, str) and bool(link) and conditional_escape(link) == link
 
 
 def clear_cache() -> None:
@@ -86,18 +92,17 @@ def _unsubscribe_footer(context: dict[str, Any], text: str) -> str:
     return f"\n-- \n{gettext('Unsubscribe')}: {link}\n" if link and link not in text else ""
 
 
-# Letters and digits only, so escaping, url-encoding and CSS inlining leave it as it is; random per
-# process, so no caller's data can contain it by chance.
-_PLACEHOLDER = f"townhallunsubscribe{secrets.token_hex(12)}"
+# Letters and digits only, so escaping, url-encoding and CSS inlining leave them as they are; random
+# per process, so no caller's data can contain one by chance.
+_PLACEHOLDERS = {name: f"townhall{name.replace('_', '')}{secrets.token_hex(12)}" for name in PERSONAL_LINKS}
 
 
-def _with_link(rendered: Rendered, link: str) -> Rendered:
-    return replace(
-        rendered,
-        subject=rendered.subject.replace(_PLACEHOLDER, link),
-        text=rendered.text.replace(_PLACEHOLDER, link),
-        html=rendered.html.replace(_PLACEHOLDER, link),
-    )
+def _with_links(rendered: Rendered, links: dict[str, str]) -> Rendered:
+    subject, text, html = rendered.subject, rendered.text, rendered.html
+    for name, link in links.items():
+        placeholder = _PLACEHOLDERS[name]
+        subject, text, html = (part.replace(placeholder, link) for part in (subject, text, html))
+    return replace(rendered, subject=subject, text=text, html=html)
 
 
 class _Uncacheable(Exception):

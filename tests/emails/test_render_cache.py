@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from emails.outbox import send
 from emails.render import render
@@ -58,3 +59,36 @@ def test_it_gives_every_recipient_of_a_mailing_their_own_unsubscribe_link(db):
         assert link in message.text_body
         assert f'href="{link}"' in message.html_body
         assert other not in message.text_body + message.html_body
+
+
+def test_it_renders_a_kind_once_for_recipients_who_differ_only_by_their_own_link(monkeypatch):
+    from emails import render as rendering
+
+    rendered_anew: list[str] = []
+    real = rendering._render
+
+    def counted(template: str, context: dict[str, Any], language: str) -> rendering.Rendered:
+        rendered_anew.append(template)
+        return real(template, context, language)
+
+    monkeypatch.setattr(rendering, "_render", counted)
+    rendering.clear_cache()
+    links = [f"https://townhall.example.org/confirm/token-{n}:abc/" for n in range(3)]
+    shared = sample_kinds.context()
+
+    mails = [render(TEMPLATE, {**shared, "link": link}, language="en") for link in links]
+
+    assert rendered_anew == [TEMPLATE]
+    for mail, link in zip(mails, links, strict=True):
+        assert link in mail.text
+        assert f'href="{link}"' in mail.html
+        assert [other for other in links if other != link and other in mail.text + mail.html] == []
+    assert "townhall" + "link" not in mails[0].text + mails[0].html  # no placeholder left behind
+
+
+def test_a_link_that_escaping_would_change_is_rendered_with_its_mail():
+    link = "https://townhall.example.org/confirm/?a=1&b=2"
+
+    mail = render(TEMPLATE, {**sample_kinds.context(), "link": link}, language="en")
+
+    assert 'href="https://townhall.example.org/confirm/?a=1&amp;b=2"' in mail.html
