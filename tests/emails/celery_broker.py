@@ -5,6 +5,7 @@ The shared Redis on 6379 is left alone: other test runs and people use it at the
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import subprocess
@@ -119,7 +120,7 @@ def worker_for(*queues: str) -> Iterator[WorkController]:
     """
     name = f"{'-'.join(queues)}-{uuid.uuid4().hex[:8]}@127.0.0.1"
     celery_app: Any = app
-    with start_worker(
+    with _logging_kept(), start_worker(
         celery_app,
         pool="solo",
         perform_ping_check=False,
@@ -133,3 +134,16 @@ def worker_for(*queues: str) -> Iterator[WorkController]:
         consumed = {queue.name for queue in consumer.task_consumer.queues}
         assert consumed == set(queues), f"the worker consumes {consumed}, not {set(queues)}"
         yield worker
+
+
+@contextmanager
+def _logging_kept() -> Iterator[None]:
+    """start_worker sets up Celery's logging (the root logger at its ERROR level): later tests that
+    read log records (caplog) would see none. The root logger is put back as it was."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
