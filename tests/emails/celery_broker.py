@@ -120,16 +120,19 @@ def worker_for(*queues: str) -> Iterator[WorkController]:
     """
     name = f"{'-'.join(queues)}-{uuid.uuid4().hex[:8]}@127.0.0.1"
     celery_app: Any = app
-    with _logging_kept(), start_worker(
-        celery_app,
-        pool="solo",
-        perform_ping_check=False,
-        shutdown_timeout=30,
-        hostname=name,
-        queues=list(queues),
-        # The blocking loop: kombu's event loop (hub) is one per process, not one per worker.
-        use_eventloop=False,
-    ) as worker:
+    with (
+        _logging_kept(),
+        start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            hostname=name,
+            queues=list(queues),
+            # The blocking loop: kombu's event loop (hub) is one per process, not one per worker.
+            use_eventloop=False,
+        ) as worker,
+    ):
         consumer: Any = worker.consumer  # type: ignore[attr-defined]
         consumed = {queue.name for queue in consumer.task_consumer.queues}
         assert consumed == set(queues), f"the worker consumes {consumed}, not {set(queues)}"
