@@ -16,9 +16,10 @@ from anymail import urls as anymail_urls
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
-from django.views.decorators.csrf import csrf_exempt
 
 TRACKING = "_tracking_webhook"
+# anymail's names of tracking webhooks that do not end in TRACKING: Mandrill's main endpoint.
+OTHER_TRACKING = {"mandrill_webhook": "mandrill"}
 
 
 def _for_provider(view: Callable[..., HttpResponse], provider: str) -> Callable[..., HttpResponse]:
@@ -28,17 +29,19 @@ def _for_provider(view: Callable[..., HttpResponse], provider: str) -> Callable[
             raise Http404
         return view(request, *args, **kwargs)
 
-    # The provider posts from outside with its own authentication (basic auth, a signature): no CSRF token.
-    return csrf_exempt(configured_only)
+    return configured_only
 
 
 urlpatterns = [
     URLPattern(
         pattern.pattern,
-        _for_provider(pattern.callback, pattern.name.removesuffix(TRACKING)),
+        # wraps() keeps anymail's csrf_exempt: the provider authenticates itself (basic auth, a signature).
+        _for_provider(pattern.callback, OTHER_TRACKING.get(pattern.name) or pattern.name.removesuffix(TRACKING)),
         pattern.default_args,
         pattern.name,
     )
     for pattern in anymail_urls.urlpatterns
-    if isinstance(pattern, URLPattern) and pattern.name and pattern.name.endswith(TRACKING)
+    if isinstance(pattern, URLPattern)
+    and pattern.name
+    and (pattern.name.endswith(TRACKING) or pattern.name in OTHER_TRACKING)
 ]

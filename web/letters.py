@@ -54,7 +54,7 @@ class WriteForm(shared.SupporterForm):
         help_text=_("Only if officials may see your full address; otherwise leave it empty.")
     )
     email_updates = shared.email_updates_field()
-    # Sent by partners' frames (web.embeds); the full page has none, so its letters have none.
+    # A shared link's or a partner's frame's ?ref= (web.embeds), as on the sign form.
     referrer = shared.referrer_field()
     website = shared.honeypot_field()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -9,33 +10,38 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The same shape as a signature's referrer code (campaigns.signature_input.referrer_validator).
-REFERRER_PATTERN = r"^[A-Za-z0-9_-]*$"
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# What a host may hold once in ASCII: a name, an IPv4 address, or a bracketed IPv6 one. Anything else
+# (a comma, a space, a non-ASCII letter) could not go into a Content-Security-Policy header as it is.
+_HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
 
 
 def canonical_origin(value: str) -> str:
     """`https://partner.example.org` as a browser sends it: scheme and host in lower case, no path,
-    no default port. Plain http only for loopback (a partner's local development)."""
+    no default port, an internationalised name in its ASCII (IDNA) form. Plain http only for
+    loopback (a partner's local development)."""
     text = value.strip()
     parts = urlsplit(text)
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
         raise ValidationError(_("Give an origin such as https://partner.example.org."), code="origin")
     if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username or parts.password:
         raise ValidationError(_("An origin is a scheme and a host only, without a path."), code="origin")
-    if any(c in text for c in "*\"'; \t\r\n"):
-        raise ValidationError(_("An origin is a scheme and a host only, without a path."), code="origin")
-    scheme = parts.scheme.lower()
-    host = parts.netloc.lower().rsplit("@", 1)[-1]
-    hostname = parts.hostname.lower()
-    if scheme == "http" and hostname not in {"localhost", "127.0.0.1", "::1"}:
-        raise ValidationError(_("Partner sites must use https (plain http only on localhost)."), code="https")
+    scheme, hostname = parts.scheme.lower(), parts.hostname.lower()
     try:
         port = parts.port
     except ValueError:
         raise ValidationError(_("The port is not a number from 1 to 65535."), code="origin") from None
-    if port is not None and port == {"http": 80, "https": 443}[scheme]:
-        host = host.rsplit(":", 1)[0]
+    try:
+        ascii_host = hostname if ":" in hostname else hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError(_("An origin is a scheme and a host only, without a path."), code="origin") from None
+    host = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+    if not _HOST.fullmatch(host):
+        raise ValidationError(_("An origin is a scheme and a host only, without a path."), code="origin")
+    if scheme == "http" and ascii_host not in LOOPBACK_HOSTS:
+        raise ValidationError(_("Partner sites must use https (plain http only on localhost)."), code="https")
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        host = f"{host}:{port}"
     return f"{scheme}://{host}"
 
 
@@ -47,8 +53,8 @@ class EmbedOrigin(models.Model):
     referrer = models.CharField(
         max_length=40,
         blank=True,
-        validators=[RegexValidator(REFERRER_PATTERN)],
-        help_text="The referrer code the partner's embedded forms record unless the frame's URL gives one.",
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]*$")],  # a signature's referrer code (signature_input)
+        help_text="The referrer code the organizers' snippets for this partner put in the frame's URL (?ref=).",
     )
     note = models.CharField(max_length=200, blank=True, help_text="Who the partner is, for organizers.")
     created = models.DateTimeField(auto_now_add=True)

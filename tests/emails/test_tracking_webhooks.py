@@ -194,3 +194,13 @@ def test_without_a_provider_no_webhook_is_there(client, delivered, settings):
 
     assert mailgun.post(client, mailgun.hard_bounce(BOB)).status_code == 404
     assert not Suppression.objects.exists()
+
+
+def test_mandrills_main_webhook_is_there_when_mandrill_is_the_provider(client, settings):
+    answered_for_mailgun = client.post("/email/anymail/mandrill/", {"mandrill_events": "[]"})
+    settings.ANYMAIL_PROVIDER = "mandrill"
+    settings.ANYMAIL = {**settings.ANYMAIL, "MANDRILL_WEBHOOK_KEY": "test-mandrill-key"}
+    answered_for_mandrill = client.post("/email/anymail/mandrill/", {"mandrill_events": "[]"})
+
+    assert answered_for_mailgun.status_code == 404
+    assert answered_for_mandrill.status_code != 404  # anymail's own view: it refuses the unauthenticated post

@@ -68,6 +68,9 @@ def test_owners_add_origins_canonical_and_audited(world, owner):
         ("http://partner.example.org", "Partner sites must use https (plain http only on localhost)."),
         ("https://partner.example.org:99999", "The port is not a number from 1 to 65535."),
         ("https://PARTNER.example.org:443", "This origin is already on the campaign's list."),
+        # Characters a Content-Security-Policy header cannot carry as they are.
+        ("https://partner,evil.example.org", "An origin is a scheme and a host only, without a path."),
+        ("https://partner example.org", "An origin is a scheme and a host only, without a path."),
     ],
 )
 def test_it_refuses_bad_or_duplicate_origins_with_a_field_message(world, owner, origin, message):
@@ -76,6 +79,13 @@ def test_it_refuses_bad_or_duplicate_origins_with_a_field_message(world, owner, 
     assert response.status_code == 400
     assert response.json()["fields"]["origin"] == [message]
     assert EmbedOrigin.objects.count() == 1
+
+
+def test_an_internationalised_name_is_kept_in_its_ascii_form(world, owner, client):
+    response = owner.post(API, {"origin": "https://Bücher.example"}, content_type=JSON)
+
+    assert response.status_code == 201
+    assert response.json()["origin"] == "https://xn--bcher-kva.example"
 
 
 def test_plain_http_is_fine_on_loopback(world, owner):
@@ -149,6 +159,17 @@ def test_viewers_see_origins_and_snippets_without_forms(world, viewer):
     assert viewer.post(PAGE, {"origin": "https://a.example.org"}).status_code == 403
     assert viewer.post(f"{PAGE}origins/{world.partner.pk}/delete/").status_code == 403
     assert EmbedOrigin.objects.count() == 1
+
+
+def test_with_several_partners_the_snippets_carry_a_code_only_once_one_is_chosen(world, viewer):
+    other = EmbedOrigin.objects.create(campaign=world.campaign, origin="https://other.example.org", referrer="other")
+
+    unchosen = viewer.get(PAGE).text
+    chosen = viewer.get(f"{PAGE}?origin={other.pk}").text
+
+    assert "?ref=" not in unchosen  # no partner's signatures credited to another
+    assert "/embed/campaigns/ring/petitions/end-ring/?ref=other" in chosen
+    assert "?ref=partner" not in chosen
 
 
 def test_owners_add_and_remove_origins_on_the_page(world, owner):

@@ -39,7 +39,7 @@ class OriginForm(forms.Form):
         required=False,
         max_length=REFERRER_MAX_LENGTH,
         validators=[referrer_validator],
-        help_text=_("Recorded with each signature and letter sent from this partner's frames."),
+        help_text=_("Put in this partner's snippets (?ref=): each signature and letter from their frames records it."),
     )
     note = forms.CharField(label=_("Note for organizers (optional)"), required=False, max_length=200)
 
@@ -113,6 +113,8 @@ def _page(request: HttpRequest, access: CampaignAccess, form: OriginForm, *, sta
 
 
 def _chosen(request: HttpRequest, origins: list[EmbedOrigin]) -> EmbedOrigin | None:
-    """The partner whose referrer code the snippets carry: ?origin=<id>, else the first."""
+    """The partner whose referrer code the snippets carry: ?origin=<id>, or the only one there is.
+    With several and none chosen, no code: a snippet must never credit one partner's signatures to another."""
     wanted = request.GET.get("origin", "")
-    return next((origin for origin in origins if str(origin.pk) == wanted), origins[0] if origins else None)
+    only = origins[0] if len(origins) == 1 else None
+    return next((origin for origin in origins if str(origin.pk) == wanted), only)

@@ -44,7 +44,11 @@ def sources_count(campaign: Campaign, status: PlaceStatus) -> int:
     cited = Citation.objects.public().filter(
         Q(place_status=status)
         | Q(event__campaign=campaign, event__place_id=status.place_id)
-        | Q(partnership__agency__campaign=campaign, partnership__agency__places=status.place_id)
+        | Q(
+            partnership__agency__campaign=campaign,
+            partnership__agency__places=status.place_id,
+            partnership__ended_on__isnull=True,  # the place page shows current partnerships only
+        )
     )
     return cited.values("source_id").distinct().count()
 
