@@ -63,5 +63,12 @@ def place_count(*, campaign: Campaign, place: Place) -> int:
     return int(total["n"] or 0)
 
 
+def place_counts(campaign: Campaign) -> dict[int, int]:
+    """place_count of every place of the campaign, in one query (the organizer dashboard's table)."""
+    tallies = SignatureTally.objects.filter(petition__campaign=campaign, place__isnull=False)
+    rows = tallies.values_list("place_id").annotate(n=Sum("confirmed")).order_by()
+    return {place_id: int(count or 0) for place_id, count in rows}
+
+
 def _slot() -> int:
     return random.randrange(TALLY_SLOTS)  # noqa: S311 (spreading writes, not a secret)

@@ -12,12 +12,14 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from campaigns.models import Campaign
 from donations.models import Donation, RecurringGift
 
+# What a donation raised: its amount less refunds and disputes, never below zero.
+NET_RAISED = Coalesce(Sum(Greatest(F("amount") - F("amount_refunded") - F("amount_disputed"), 0)), 0)
 _SUMS = {
     "count": Count("pk"),
     "gross": Coalesce(Sum("amount"), 0),
     "refunded": Coalesce(Sum("amount_refunded"), 0),
     "disputed": Coalesce(Sum("amount_disputed"), 0),
-    "net": Coalesce(Sum(Greatest(F("amount") - F("amount_refunded") - F("amount_disputed"), 0)), 0),
+    "net": NET_RAISED,
 }
 
 

@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Letter, Signature
 from donations.models import Donation, DonationSettings
+from donations.totals import NET_RAISED
 
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -79,12 +80,7 @@ def donation_currency(campaign: Campaign) -> str:
 def donations_by_day(campaign: Campaign, window: Window, currency: str) -> Series:
     """Money raised per day in minor units (cents), in the campaign's currency, net of refunds and disputes."""
     paid = Donation.objects.succeeded().filter(campaign=campaign, currency=currency, paid_at__gte=window.starts_at)
-    rows = (
-        paid.annotate(day=TruncDate("paid_at", tzinfo=window.zone))
-        .values("day")
-        .annotate(net=Sum(Greatest(F("amount") - F("amount_refunded") - F("amount_disputed"), 0)))
-        .order_by()
-    )
+    rows = paid.annotate(day=TruncDate("paid_at", tzinfo=window.zone)).values("day").annotate(net=NET_RAISED).order_by()
     return _series(window, {row["day"]: int(row["net"] or 0) for row in rows})
 
 

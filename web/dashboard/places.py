@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
-from campaigns.models import Campaign, Letter, Place, PlaceStatus, SignatureTally, Status, TimelineEvent
+from campaigns import tallies
+from campaigns.models import Campaign, Letter, Place, PlaceStatus, Status, TimelineEvent
 
 STATUS_ORDER = {status.value: rank for rank, status in enumerate(Status)}
 
@@ -72,7 +73,7 @@ def sorting_from(param: str) -> Sorting:
 
 def place_rows(campaign: Campaign, sorting: Sorting = DEFAULT_SORTING) -> list[PlaceRow]:
     statuses = PlaceStatus.objects.for_campaign(campaign).select_related("place")
-    signatures, letters, events = _signatures(campaign), _letters(campaign), _last_events(campaign)
+    signatures, letters, events = tallies.place_counts(campaign), _letters(campaign), _last_events(campaign)
     rows = [
         PlaceRow(
             place=tracked.place,
@@ -88,12 +89,6 @@ def place_rows(campaign: Campaign, sorting: Sorting = DEFAULT_SORTING) -> list[P
     rows.sort(key=SORT_KEYS["place"])
     rows.sort(key=SORT_KEYS[sorting.column], reverse=sorting.descending)
     return rows
-
-
-def _signatures(campaign: Campaign) -> dict[int, int]:
-    tallies = SignatureTally.objects.filter(petition__campaign=campaign, place__isnull=False)
-    rows = tallies.values_list("place_id").annotate(n=Sum("confirmed")).order_by()
-    return {place_id: int(count or 0) for place_id, count in rows}
 
 
 def _letters(campaign: Campaign) -> dict[int, int]:
