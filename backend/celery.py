@@ -7,8 +7,9 @@ import json
 import os
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 from kombu import Queue
 
@@ -48,3 +49,18 @@ app = Celery("townhall", task_cls=TownhallTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name) for name in settings.CELERY_TASK_QUEUES_NAMES]
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _recycle_database_connections(task: Task[Any, Any] | None = None, **_kwargs: Any) -> None:
+    """A task's database connections live as a request's do: kept, unless broken or CONN_MAX_AGE old.
+
+    Celery's Django fixup closes them around every task unless CELERY_DB_REUSE_MAX is set, and a
+    new PostgreSQL connection (a forked backend, authentication, Django's setup) cost more than a
+    confirmation's delivery itself. With CONN_HEALTH_CHECKS, a kept connection that the server
+    dropped meanwhile is replaced at its first use.
+    """
+    if task is not None and task.request.is_eager:
+        return  # in the caller's process and transaction, which owns the connection
+    close_old_connections()

@@ -268,6 +268,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_ACKS_LATE = False  # per task, only where the task is idempotent (backend.celery)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes a worker's database connection after every task; backend.celery keeps
+# it for CONN_MAX_AGE like a request's, and the fixup only recycles it after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 # Workers keep Django's LOGGING (and its redaction filter) instead of replacing the root handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "transactional"
