@@ -132,17 +132,36 @@ def unsubscribe_url(address: str, list_key: str) -> str:
 
 def _over_daily_limit(address: str) -> bool:
     hashes = address_hashes(address)
-    if connection.vendor == "postgresql":
-        # Two forms submitted at once for the same address must not both slip under the limit.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))", [hashes[0]])
-    sent_today = OutboundMessage.objects.filter(
-        to_hash__in=hashes,
-        counts_toward_daily_limit=True,
-        created_at__gte=timezone.now() - dt.timedelta(days=1),
-    ).exclude(status=Status.REFUSED)
     limit: int = settings.EMAIL_UNCONFIRMED_DAILY_LIMIT
-    return sent_today.count() >= limit
+    since = timezone.now() - dt.timedelta(days=1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two forms submitted at once for the same address must not both slip under the limit.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))", [hashes[0]])
+        # On every signature: SQL made once, not the ORM's query building each time (about 0.4 ms).
+        cursor.execute(_recent_count_sql(len(hashes)), [*hashes, since, Status.REFUSED, limit])
+        (sent_today,) = cursor.fetchone()
+    return bool(sent_today >= limit)
+
+
+@cache
+def _recent_count_sql(hash_count: int) -> str:
+    """Messages counting toward the limit to any of the hashes since a time, not refused; at most a limit."""
+    quote = connections[router.db_for_write(OutboundMessage)].ops.quote_name
+    meta = OutboundMessage._meta
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, Field) and field.column  # noqa: S101 (the model's own declaration)
+        return quote(field.column)
+
+    hashes = ", ".join(["%s"] * hash_count)
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    return (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {column('to_hash')} IN ({hashes}) AND {column('counts_toward_daily_limit')} "
+        f"AND {column('created_at')} >= %s AND {column('status')} <> %s LIMIT %s) AS recent"
+    )
 
 
 def _message_id_domain() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -145,3 +146,40 @@ def test_it_refuses_bulk_mail_without_a_list_and_transactional_mail_with_one(db)
         send(sample_kinds.NEWS.name, to="a@example.org", context={}, language="en", key="x:1")
     with pytest.raises(ValueError, match="list key"):
         queue_notice(list_key="campaign:1")
+
+
+def queue_confirmation(key: str, to: str = "erin@example.org") -> OutboundMessage:
+    return send(sample_kinds.CONFIRM.name, to=to, context=sample_kinds.context(), language="en", key=key)
+
+
+def test_it_refuses_mail_to_an_unconfirmed_address_beyond_the_daily_limit_however_it_is_spelled(db, settings):
+    settings.EMAIL_UNCONFIRMED_DAILY_LIMIT = 2
+    queue_confirmation("c:1", to="erin@example.org")
+    queue_confirmation("c:2", to="Erin@Example.org")
+
+    refused = queue_confirmation("c:3", to="ERIN@example.org")
+
+    assert refused.status == Status.REFUSED
+    assert refused.last_error == "more than 2 such messages today"
+    assert queue_confirmation("c:4", to="frank@example.org").status == Status.QUEUED
+
+
+def test_the_daily_limit_counts_the_last_24_hours_and_not_refused_or_other_mail(db, settings):
+    settings.EMAIL_UNCONFIRMED_DAILY_LIMIT = 2
+    old = queue_confirmation("c:old")
+    OutboundMessage.objects.filter(pk=old.pk).update(created_at=old.created_at - dt.timedelta(hours=25))
+    queue_notice("notice:erin", to="erin@example.org")  # not mail to an unconfirmed address
+    queue_confirmation("c:1")
+    OutboundMessage.objects.filter(kind=sample_kinds.CONFIRM.name).exclude(pk=old.pk).update(status=Status.REFUSED)
+
+    assert queue_confirmation("c:2").status == Status.QUEUED
+    assert queue_confirmation("c:3").status == Status.QUEUED
+    assert queue_confirmation("c:4").status == Status.REFUSED
+
+
+def test_the_daily_limit_counts_mail_hashed_under_a_key_since_rotated(db, settings):
+    settings.EMAIL_UNCONFIRMED_DAILY_LIMIT = 1
+    queue_confirmation("c:1")
+    settings.KEYED_HASH_KEYS = [("rotated", b"n" * 32), *settings.KEYED_HASH_KEYS]
+
+    assert queue_confirmation("c:2").status == Status.REFUSED
