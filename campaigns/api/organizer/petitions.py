@@ -1,7 +1,7 @@
 """Organizers' petitions: viewers read them with their figures, editors create, change, close and reopen them.
 
 Every write is audited. Saving a petition makes this process's signing view forget the petitions it
-keeps (campaigns.api.public.petitions.signable_petition), so a new one takes signatures at once and
+keeps (campaigns.api.public.petitions.cached_public_petition), so a new one takes signatures at once and
 a closed one refuses them here at once (other processes within SIGNABLE_SECONDS).
 """
 

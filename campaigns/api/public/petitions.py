@@ -37,16 +37,43 @@ class SignatureParser(LimitedJSONParser):
     max_bytes = signature_input.MAX_BODY_BYTES
 
 
+# Published petitions as the petition views find them, per process, for a moment: a burst of signers
+# or of count readers costs one petition query per process and SIGNABLE_SECONDS, not one each. Any
+# save or delete of a campaign, petition or place in this process forgets them all; another process
+# sees the change (a petition closed, a campaign unpublished) at most SIGNABLE_SECONDS late.
+SIGNABLE_SECONDS = 2.0
+_signable: dict[tuple[str, str], tuple[float, Petition]] = {}
+
+
+def cached_public_petition(campaign_slug: str, petition_slug: str) -> Petition:
+    key, now = (campaign_slug, petition_slug), time.monotonic()
+    found = _signable.get(key)
+    if found is not None and now - found[0] < SIGNABLE_SECONDS:
+        return found[1]
+    petition = public_petition(campaign_slug=campaign_slug, petition_slug=petition_slug)  # or 404, not kept
+    _signable[key] = (now, petition)
+    return petition
+
+
+def _forget_signable(**kwargs: Any) -> None:
+    _signable.clear()
+
+
+for _model in (Campaign, Petition, Place):
+    post_save.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-saved")
+    post_delete.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-deleted")
+
+
 class PetitionView(PublicCampaignView):
     """Resolves the URL's petition of the public campaign; another campaign's is a 404."""
 
     petition: Petition
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # APIView's own checks (throttles first), then the petition with its campaign in one query,
-        # instead of PublicCampaignView's campaign query followed by the petition's.
+        # APIView's own checks (throttles first), then the petition with its campaign: one query per
+        # process every SIGNABLE_SECONDS, instead of PublicCampaignView's campaign query and the petition's.
         APIView.initial(self, request, *args, **kwargs)
-        self.petition = public_petition(campaign_slug=kwargs["slug"], petition_slug=kwargs["petition_slug"])
+        self.petition = cached_public_petition(kwargs["slug"], kwargs["petition_slug"])
         self.campaign = self.petition.campaign
 
 
@@ -79,33 +106,6 @@ class RecentSignerList(RevalidatedView, PetitionView):
         return Response(s.RecentSignerSerializer(recent_signers(self.petition), many=True).data)
 
 
-# Published petitions as the signing view finds them, per process, for a moment: a burst of signers
-# costs one petition query per process and SIGNABLE_SECONDS, not one each. Any save or delete of a
-# campaign, petition or place in this process forgets them all; another process sees the change
-# (a petition closed, a campaign unpublished) at most SIGNABLE_SECONDS late.
-SIGNABLE_SECONDS = 2.0
-_signable: dict[tuple[str, str], tuple[float, Petition]] = {}
-
-
-def signable_petition(campaign_slug: str, petition_slug: str) -> Petition:
-    key, now = (campaign_slug, petition_slug), time.monotonic()
-    found = _signable.get(key)
-    if found is not None and now - found[0] < SIGNABLE_SECONDS:
-        return found[1]
-    petition = public_petition(campaign_slug=campaign_slug, petition_slug=petition_slug)  # or 404, not kept
-    _signable[key] = (now, petition)
-    return petition
-
-
-def _forget_signable(**kwargs: Any) -> None:
-    _signable.clear()
-
-
-for _model in (Campaign, Petition, Place):
-    post_save.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-saved")
-    post_delete.connect(_forget_signable, sender=_model, dispatch_uid=f"signable-{_model.__name__}-deleted")
-
-
 class SignatureCreate(OneRoundTrip, PetitionView):
     """Signs the petition; the signature counts once the e-mailed link is confirmed.
 
@@ -124,7 +124,7 @@ class SignatureCreate(OneRoundTrip, PetitionView):
         # Before the throttles, which read the body for the address.
         refuse_large_body(request.META, max_bytes=signature_input.MAX_BODY_BYTES)
         APIView.initial(self, request, *args, **kwargs)
-        self.petition = signable_petition(kwargs["slug"], kwargs["petition_slug"])
+        self.petition = cached_public_petition(kwargs["slug"], kwargs["petition_slug"])
         self.campaign = self.petition.campaign
         if not self.petition.is_open:
             raise PetitionClosed()
