@@ -363,6 +363,10 @@ if ANYMAIL_PROVIDER:
 
 # --- The e-mail pipeline (emails/): outbox, retries, bulk rates, retention.
 EMAIL_BATCH_SIZE = 100  # messages per delivery task: one SMTP connection carries the batch
+# Messages a process commits within this many seconds go to the workers as one task (emails/publish.py).
+EMAIL_PUBLISH_WINDOW_SECONDS = env.float("EMAIL_PUBLISH_WINDOW_SECONDS", default=0.2)
+if not 0 <= EMAIL_PUBLISH_WINDOW_SECONDS <= 5:
+    raise ImproperlyConfigured("EMAIL_PUBLISH_WINDOW_SECONDS must be from 0 (a task per transaction) to 5.")
 # A worker keeps its mail connection open between tasks this long (emails/connections.py).
 EMAIL_CONNECTION_IDLE_SECONDS = env.int("EMAIL_CONNECTION_IDLE_SECONDS", default=30)
 EMAIL_BULK_RATE_PER_MINUTE = env.int("EMAIL_BULK_RATE_PER_MINUTE", default=600)

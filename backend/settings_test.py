@@ -38,4 +38,7 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_townhall_{os.getpid()}"}  # noqa:
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests that hand tasks to a real broker publish at each commit, so what they assert right after it
+# holds; tests/emails/test_publish_window.py, the end-to-end and the fault tests run with the window.
+EMAIL_PUBLISH_WINDOW_SECONDS = 0.0
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.privacy_app"]  # noqa: F405

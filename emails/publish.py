@@ -1,8 +1,14 @@
-"""Hands message ids to the delivery tasks after the caller's transaction commits, 100 per task."""
+"""Hands message ids to the delivery tasks after the caller's transaction commits, 100 per task.
+
+Messages committed by one process within EMAIL_PUBLISH_WINDOW_SECONDS travel in one task: in a
+burst of signatures each confirmation is its own transaction, and a task per message cost a worker
+more (the broker round trip, the task's setup, the queries that load a batch) than sending it.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,8 +30,54 @@ class _Batch:
 
     def flush(self) -> None:
         self.flushed = True
+        if _window_seconds() > 0:
+            _window.add(self.ids)
+            return
         for stream, ids in self.ids.items():
             publish(ids, stream)
+
+
+class _Window:
+    """Ids committed by this process's transactions meanwhile, published together when it closes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ids: dict[str, list[int]] = defaultdict(list)
+        self.timer: threading.Timer | None = None
+
+    def add(self, ids: dict[str, list[int]]) -> None:
+        with self.lock:
+            for stream, more in ids.items():
+                self.ids[stream].extend(more)
+            if self.timer is None:
+                # Not a daemon: a process that exits (gunicorn's max_requests) publishes what it holds first.
+                self.timer = threading.Timer(_window_seconds(), self.close)
+                self.timer.start()
+
+    def close(self) -> None:
+        with self.lock:
+            pending, self.ids, self.timer = self.ids, defaultdict(list), None
+        for stream, ids in pending.items():
+            publish(ids, stream)
+
+
+_window = _Window()
+
+
+def _forget_window_in_child() -> None:
+    # A forked child inherits the parent's ids (the parent publishes them) but not its timer thread.
+    global _window
+    _window = _Window()
+
+
+os.register_at_fork(after_in_child=_forget_window_in_child)
+
+
+def _window_seconds() -> float:
+    from emails import tasks  # the tasks module imports the delivery code, which imports this one
+
+    # Eagerly run tasks (tests, a laptop without a broker) deliver in the caller, at once.
+    return 0.0 if tasks.deliver_transactional.app.conf.task_always_eager else settings.EMAIL_PUBLISH_WINDOW_SECONDS
 
 
 def publish_after_commit(message_id: int, stream: str) -> None:
@@ -46,7 +98,7 @@ def publish_after_commit(message_id: int, stream: str) -> None:
 
 def publish(ids: Iterable[int], stream: str) -> None:
     """Enqueues delivery tasks; a broker outage is logged, the rows wait for the sweep."""
-    from emails import tasks  # the tasks module imports the delivery code, which imports this one
+    from emails import tasks
 
     task = tasks.deliver_bulk if stream == Stream.BULK else tasks.deliver_transactional
     ids = list(ids)

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,8 +19,10 @@ from typing import Any
 
 import kombu.pools
 import redis
+from celery import signals
 from celery.contrib.testing.worker import start_worker
 from celery.worker import WorkController
+from django.db import connections
 
 from backend.celery import app
 
@@ -121,6 +124,7 @@ def worker_for(*queues: str) -> Iterator[WorkController]:
     name = f"{'-'.join(queues)}-{uuid.uuid4().hex[:8]}@127.0.0.1"
     celery_app: Any = app
     with (
+        _database_connections_closed_after(),
         _logging_kept(),
         start_worker(
             celery_app,
@@ -137,6 +141,30 @@ def worker_for(*queues: str) -> Iterator[WorkController]:
         consumed = {queue.name for queue in consumer.task_consumer.queues}
         assert consumed == set(queues), f"the worker consumes {consumed}, not {set(queues)}"
         yield worker
+
+
+@contextmanager
+def _database_connections_closed_after() -> Iterator[None]:
+    """The worker's thread keeps its database connection between tasks, as a worker process does.
+
+    A process's connections close when it exits; a thread's would outlive the test and keep the
+    test database from being dropped, so they are closed once the worker has stopped.
+    """
+    kept: dict[int, Any] = {}
+
+    def note(**_kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            for connection in connections.all(initialized_only=True):
+                kept[id(connection)] = connection
+
+    signals.task_postrun.connect(note, weak=False)
+    try:
+        yield
+    finally:
+        signals.task_postrun.disconnect(note)
+        for connection in kept.values():
+            connection.inc_thread_sharing()
+            connection.close()
 
 
 @contextmanager
