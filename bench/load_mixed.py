@@ -1,4 +1,4 @@
-"""A viral day's mixed traffic on the full stack: place pages and counts read while signatures arrive.
+"""A viral day's mixed traffic on the full stack: place pages, counts, signatures and letters.
 
 Run from the project root:
 
@@ -7,18 +7,28 @@ Run from the project root:
 In a throwaway database (bench_townhall_<pid>), with a throwaway redis-server (broker and cache) and
 an SMTP sink, all on 127.0.0.1: gunicorn (production settings behind one trusted proxy), Celery
 workers for the transactional and bulk queues and one beat, as production runs them. For SECONDS
-after a WARM_UP:
+after a WARM_UP, every kind of request arrives open-loop at its own rate, as visitors do: each is
+sent at its scheduled time whatever the earlier ones are doing, from a pool of keep-alive
+connections, and its latency counts from that time, so a tier that falls behind cannot hide it.
 
-- signatures arrive open-loop at RATE per second (each POST sent at its scheduled time, whatever
-  the previous ones are doing, from a pool of connections; latency counted from that time, so a
-  tier that falls behind cannot hide it), a new address each;
-- READERS closed-loop clients fetch place pages (70 %) and the petition's count (30 %, the API
-  detail), each on its own keep-alive connection. Place pages come from the page cache
-  (web/page_cache.py: rendered at most once per place every 5 s, or after a change), as in production.
+- place pages (PAGE_RATE/s, any of the tracked places) come from the page cache
+  (web/page_cache.py: rendered at most once per place every 5 s, or after a change), as in production;
+- the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
+- signatures (RATE/s), a new address each;
+- letters (LETTER_RATE/s) to the place's official, a new address each.
 
-Prints per endpoint the requests answered, throughput, p50 and p99, and the statuses; the
-achieved signature rate; then whether place pages kept p99 at or under TARGET_P99_MS while
-signatures arrived at RATE/s. Exits 1 when the target is missed or any request failed.
+The default mix is a viral day's peak scaled up: a place-page view and a quarter of a count read
+per signature, a letter for every ten signatures (`--page-rate` etc. change it). A closed-loop
+reader (a client that asks again the moment it is answered) measures the machine's capacity
+instead, which is saturated by definition; the earlier version of this bench did that
+(docs/operations.md keeps those figures).
+
+The gunicorn shape is the bench's own (4 gthread workers of 4 threads, keep-alive; `--worker-class
+sync --workers 5` is deploy/gunicorn.conf.py's on two cores).
+
+Prints per endpoint the requests answered, throughput, p50 and p99, and the statuses; then whether
+place pages kept p99 at or under TARGET_P99_MS while signatures arrived at RATE/s. Exits 1 when the
+target is missed, a kind of request was answered below 95 % of its rate, or any request failed.
 """
 
 from __future__ import annotations
@@ -34,21 +44,29 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import django
 
 RATE = 100.0
+PAGE_RATE = 100.0
+COUNT_RATE = 25.0
+LETTER_RATE = 10.0
 SECONDS = 30.0
 WARM_UP = 5.0
-READERS = 8
-SIGNING_CONNECTIONS = 24
 TARGET_P99_MS = 50.0
 GUNICORN_WORKERS = 4
 GUNICORN_THREADS = 4
+GUNICORN_WORKER_CLASS = "gthread"
 HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+LETTER_DRIVE = "bench-letters"
+LETTER_TEXT = "Please end the partnership between our police and Amazon Ring. It watches us all."
+ENDPOINTS = ("place page", "count", "sign", "letter")
+
+# method, path, body, headers: one request of an endpoint, made from that connection's generator.
+Request = tuple[str, str, bytes | None, dict[str, str]]
 
 
 @dataclass
@@ -72,39 +90,110 @@ class Tally:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
 
 
+@dataclass(frozen=True)
+class Traffic:
+    """One kind of request: its rate, how many connections send it, and how to make one."""
+
+    endpoint: str
+    rate: float
+    connections: int
+    make: Callable[[random.Random, int], Request]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rate", type=float, default=RATE, help="signatures per second")
+    parser.add_argument("--page-rate", type=float, default=PAGE_RATE, help="place pages per second")
+    parser.add_argument("--count-rate", type=float, default=COUNT_RATE, help="count reads per second")
+    parser.add_argument("--letter-rate", type=float, default=LETTER_RATE, help="letters per second")
+    parser.add_argument("--workers", type=int, default=GUNICORN_WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=GUNICORN_THREADS, help="threads per gthread worker")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default=GUNICORN_WORKER_CLASS)
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--warm-up", type=float, default=WARM_UP)
-    parser.add_argument("--readers", type=int, default=READERS)
     options = parser.parse_args()
     django.setup()
     from bench.mail_rig import bench_database, celery_workers, sink_process, worker_environment
-    from bench.signing_throughput import CAMPAIGN, PETITION, SIGN_PATH, _seed, _web_environment, gunicorn
+    from bench.signing_throughput import _seed, _web_environment, gunicorn
     from tests.emails.celery_broker import free_port, throwaway_redis
 
     with bench_database(), sink_process() as sink, throwaway_redis() as redis_server:
         place_ids = _seed()
+        _seed_letters()
         env = _web_environment(broker=redis_server.url, cache=redis_server.url[:-1] + "1", smtp_port=sink.port)
         port = free_port()
         workers = [("transactional", 2), ("bulk", 1)]
         load = os.getloadavg()[0]
         print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} before the run; all parts share them")
-        print(f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread, workers {workers}, one beat", flush=True)
+        shape = (
+            f"{options.workers} sync"
+            if options.worker_class == "sync"
+            else f"{options.workers}×{options.threads} gthread"
+        )
+        print(f"gunicorn {shape}, Celery workers {workers}, one beat", flush=True)
         beat_env = worker_environment(broker_url=redis_server.url, smtp_port=sink.port)
         with (
             celery_workers(workers, broker_url=redis_server.url, smtp_port=sink.port),
             beat(beat_env),
-            gunicorn(env, port=port, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS),
+            gunicorn(
+                env, port=port, workers=options.workers, threads=options.threads, worker_class=options.worker_class
+            ),
         ):
-            paths = {
-                "place page": [f"/campaigns/{CAMPAIGN}/places/{pk}/" for pk in place_ids],
-                "count": [f"/api/v1/campaigns/{CAMPAIGN}/petitions/{PETITION}/"],
-            }
-            tally, achieved = run(port, paths, SIGN_PATH, place_ids, options)
+            tally = run(port, traffic(place_ids, options), options)
         print(f"load average {os.getloadavg()[0]:.1f} after the run", flush=True)
-    return report(tally, achieved, options)
+    return report(tally, options)
+
+
+def _seed_letters() -> None:
+    """A letter drive for every tracked place, one council member each."""
+    from bench.signing_throughput import CAMPAIGN
+    from campaigns.models import Campaign, LetterCampaign, Official, Place
+
+    campaign = Campaign.objects.get(slug=CAMPAIGN)
+    LetterCampaign.objects.create(
+        campaign=campaign,
+        slug=LETTER_DRIVE,
+        title="Write to your council",
+        subject_template="End the Ring partnership in {{ place }}",
+        body_template="Dear {{ official_name }}, please end the Ring partnership in {{ place }}. {{ supporter_name }}",
+    )
+    Official.objects.bulk_create(
+        Official(campaign=campaign, place=place, name=f"Member {place.pk}", email=f"member@{place.pk}.example.gov")
+        for place in Place.objects.all()
+    )
+
+
+def traffic(place_ids: list[int], options: argparse.Namespace) -> list[Traffic]:
+    from bench.signing_throughput import CAMPAIGN, PETITION, SIGN_PATH
+
+    def client_ip(rng: random.Random) -> str:
+        return f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    def read(path: Callable[[random.Random], str]) -> Callable[[random.Random, int], Request]:
+        return lambda rng, _n: ("GET", path(rng), None, {**HEADERS, "X-Forwarded-For": client_ip(rng)})
+
+    def write(path: str, tag: str, extra: dict[str, str]) -> Callable[[random.Random, int], Request]:
+        def make(rng: random.Random, n: int) -> Request:
+            body = {"email": f"{tag}-{n}@example.org", "name": "Viral Supporter", "place": rng.choice(place_ids)}
+            headers = {**HEADERS, "Content-Type": "application/json", "X-Forwarded-For": client_ip(rng)}
+            return "POST", path, json.dumps({**body, **extra}).encode(), headers
+
+        return make
+
+    letters = f"/api/v1/campaigns/{CAMPAIGN}/letters/{LETTER_DRIVE}/letters/"
+    return [
+        Traffic(
+            "place page",
+            options.page_rate,
+            24,
+            read(lambda rng: f"/campaigns/{CAMPAIGN}/places/{rng.choice(place_ids)}/"),
+        ),
+        Traffic(
+            "count", options.count_rate, 8, read(lambda _rng: f"/api/v1/campaigns/{CAMPAIGN}/petitions/{PETITION}/")
+        ),
+        Traffic("sign", options.rate, 24, write(SIGN_PATH, "signer", {})),
+        Traffic("letter", options.letter_rate, 8, write(letters, "writer", {"text": LETTER_TEXT})),
+    ]
 
 
 @contextmanager
@@ -120,57 +209,57 @@ def beat(env: dict[str, str]) -> Iterator[None]:
         process.wait(timeout=30)
 
 
-def run(
-    port: int, paths: dict[str, list[str]], sign_path: str, place_ids: list[int], options: argparse.Namespace
-) -> tuple[Tally, float]:
+def run(port: int, kinds: list[Traffic], options: argparse.Namespace) -> Tally:
     tally = Tally()
     started = time.monotonic()
     measure_from = started + options.warm_up
     stop_at = measure_from + options.seconds
-    slots = iter(range(10**9))
-    slot_lock = threading.Lock()
-
-    def next_slot() -> float:
-        with slot_lock:
-            return started + next(slots) / options.rate
-
-    def signer(number: int) -> None:
-        rng = random.Random(number)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        count = 0
-        while (due := next_slot()) < stop_at and time.monotonic() < stop_at:
-            time.sleep(max(0.0, due - time.monotonic()))
-            body = json.dumps(
-                {"email": f"viral-{number}-{count}@example.org", "name": "Viral Signer", "place": rng.choice(place_ids)}
+    threads = []
+    for kind in kinds:
+        if kind.rate <= 0:
+            continue
+        schedule = Schedule(started, kind.rate)
+        for number in range(kind.connections):
+            sender = threading.Thread(
+                target=send_on_schedule, args=(port, kind, number, schedule, tally, measure_from, stop_at), daemon=True
             )
-            ip = f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-            count += 1
-            headers = {**HEADERS, "Content-Type": "application/json", "X-Forwarded-For": ip}
-            # Open loop: latency counts from the scheduled time, so a late send shows as latency;
-            # every POST sent after the warm-up counts, even one scheduled during it (a tier behind).
-            measured = tally if time.monotonic() >= measure_from else None
-            request(connection, measured, "sign", "POST", sign_path, body.encode(), headers, due, stop_at)
-        connection.close()
-
-    def reader(number: int) -> None:
-        rng = random.Random(1000 + number)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while (now := time.monotonic()) < stop_at:
-            endpoint = "place page" if rng.random() < 0.7 else "count"
-            ip = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-            headers = {**HEADERS, "X-Forwarded-For": ip}
-            measured = tally if now >= measure_from else None
-            path = rng.choice(paths[endpoint])
-            request(connection, measured, endpoint, "GET", path, None, headers, time.monotonic(), stop_at)
-        connection.close()
-
-    threads = [threading.Thread(target=signer, args=(n,), daemon=True) for n in range(SIGNING_CONNECTIONS)]
-    threads += [threading.Thread(target=reader, args=(n,), daemon=True) for n in range(options.readers)]
+            threads.append(sender)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=options.warm_up + options.seconds + 60)
-    return tally, tally.in_window["sign"] / options.seconds
+    return tally
+
+
+class Schedule:
+    """Send times at a fixed rate, shared by one kind's connections: each takes the next one due."""
+
+    def __init__(self, started: float, rate: float) -> None:
+        self._started, self._rate = started, rate
+        self._slots = iter(range(10**9))
+        self._lock = threading.Lock()
+
+    def next(self) -> tuple[int, float]:
+        with self._lock:
+            slot = next(self._slots)
+        return slot, self._started + slot / self._rate
+
+
+def send_on_schedule(
+    port: int, kind: Traffic, number: int, schedule: Schedule, tally: Tally, measure_from: float, stop_at: float
+) -> None:
+    rng = random.Random(f"{kind.endpoint}-{number}")
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while True:
+        slot, due = schedule.next()
+        if due >= stop_at or time.monotonic() >= stop_at:
+            break
+        time.sleep(max(0.0, due - time.monotonic()))
+        method, path, body, headers = kind.make(rng, slot)
+        # Every request sent after the warm-up counts, even one scheduled during it (a tier behind).
+        measured = tally if time.monotonic() >= measure_from else None
+        request(connection, measured, kind.endpoint, method, path, body, headers, due, stop_at)
+    connection.close()
 
 
 def request(
@@ -197,22 +286,27 @@ def request(
         tally.add(endpoint, status, finished - started, answer, finished_in_window=finished <= stop_at)
 
 
-def report(tally: Tally, achieved: float, options: argparse.Namespace) -> int:
-    print(f"{'endpoint':<12} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
-    for endpoint in ("place page", "count", "sign"):
+def report(tally: Tally, options: argparse.Namespace) -> int:
+    rates = {
+        "place page": options.page_rate,
+        "count": options.count_rate,
+        "sign": options.rate,
+        "letter": options.letter_rate,
+    }
+    print(f"{'endpoint':<12} {'offered/s':>9} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
+    problems = list(tally.failures)
+    for endpoint in ENDPOINTS:
         answered = tally.in_window[endpoint]
         print(
-            f"{endpoint:<12} {answered:>9,} {answered / options.seconds:>8.1f} "
+            f"{endpoint:<12} {rates[endpoint]:>9.0f} {answered:>9,} {answered / options.seconds:>8.1f} "
             f"{tally.percentile(endpoint, 0.50):>8.1f} {tally.percentile(endpoint, 0.99):>8.1f}  "
             f"{dict(tally.statuses[endpoint])}"
         )
-    print(f"signatures answered within the window: {achieved:.1f}/s of {options.rate:.0f}/s scheduled")
-    problems = list(tally.failures)
+        if answered / options.seconds < 0.95 * rates[endpoint]:
+            problems.append(f"{endpoint}: answered {answered / options.seconds:.1f}/s of {rates[endpoint]:.0f}/s sent")
     place_p99 = tally.percentile("place page", 0.99)
-    if place_p99 > TARGET_P99_MS:
+    if not place_p99 <= TARGET_P99_MS:
         problems.append(f"place pages p99 {place_p99:.1f} ms > {TARGET_P99_MS:.0f} ms")
-    if achieved < 0.95 * options.rate:
-        problems.append(f"signatures arrived at {achieved:.1f}/s, not {options.rate:.0f}/s")
     for problem in problems:
         print(f"MISSED: {problem}")
     if not problems:

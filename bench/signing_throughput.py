@@ -186,12 +186,19 @@ def _web_environment(*, broker: str, cache: str, smtp_port: int) -> dict[str, st
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int, threads: int) -> Iterator[tuple[IO[bytes], int]]:
-    """Yields gunicorn's log and process group once it answers /healthz; the group is killed at the end."""
+def gunicorn(
+    env: dict[str, str], *, port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> Iterator[tuple[IO[bytes], int]]:
+    """Yields gunicorn's log and process group once it answers /healthz; the group is killed at the end.
+
+    `worker_class` "sync" is deploy/gunicorn.conf.py's: one request at a time per process, no
+    keep-alive (the proxy keeps its clients' connections); `threads` is then ignored.
+    """
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     command = [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
-    command += ["--keep-alive", "30", "--log-level", "warning"]
+    command += ["--workers", str(workers), "--worker-class", worker_class, "--log-level", "warning"]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads), "--keep-alive", "30"]
     process = subprocess.Popen(  # noqa: S603
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
