@@ -69,7 +69,13 @@ def deliver(ids: Sequence[int]) -> None:
             if accepted is not None:
                 _record_sent(accepted.message, accepted.provider_id)
         finally:
-            _commit_without_waiting_for_disk(False)
+            try:
+                _commit_without_waiting_for_disk(False)
+            except BaseException:
+                # Kept for the next task otherwise (backend.celery), with commits that do not wait for
+                # the disk: a session that could not be reset is closed instead.
+                db_connection.close()
+                raise
             if connection is not None:
                 (connections.give_back if healthy else connections.discard)(connection)
 

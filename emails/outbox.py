@@ -139,7 +139,7 @@ def _over_daily_limit(address: str) -> bool:
             # Two forms submitted at once for the same address must not both slip under the limit.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))", [hashes[0]])
         # On every signature: SQL made once, not the ORM's query building each time (about 0.4 ms).
-        cursor.execute(_recent_count_sql(len(hashes)), [*hashes, since, Status.REFUSED, limit])
+        cursor.execute(_recent_count_sql(len(hashes)), [*hashes, since, Status.REFUSED, max(limit, 0)])
         (sent_today,) = cursor.fetchone()
     return bool(sent_today >= limit)
 

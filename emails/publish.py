@@ -12,7 +12,9 @@ import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
+from celery import signals
 from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -43,22 +45,40 @@ class _Window:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.ids: dict[str, list[int]] = defaultdict(list)
+        # Set from the window's opening until everything it collected is published: while a
+        # broker that hangs holds one publisher, later ids join it rather than start more threads.
         self.timer: threading.Timer | None = None
 
     def add(self, ids: dict[str, list[int]]) -> None:
         with self.lock:
             for stream, more in ids.items():
                 self.ids[stream].extend(more)
-            if self.timer is None:
-                # Not a daemon: a process that exits (gunicorn's max_requests) publishes what it holds first.
-                self.timer = threading.Timer(_window_seconds(), self.close)
-                self.timer.start()
+            if self.timer is not None:
+                return
+            # Not a daemon: a process that exits through sys.exit (gunicorn's max_requests) publishes
+            # what it holds first.
+            timer = threading.Timer(_window_seconds(), self.close)
+            try:
+                timer.start()
+            except RuntimeError:  # no thread to be had: publish in the caller instead
+                logger.warning("could not start the publishing window; publishing at once")
+            else:
+                self.timer = timer
+                return
+        self.close()
 
     def close(self) -> None:
-        with self.lock:
-            pending, self.ids, self.timer = self.ids, defaultdict(list), None
-        for stream, ids in pending.items():
-            publish(ids, stream)
+        while True:
+            with self.lock:
+                pending, self.ids = self.ids, defaultdict(list)
+                if not pending:
+                    self.timer = None
+                    return
+            for stream, ids in pending.items():
+                try:
+                    publish(ids, stream)
+                except Exception:  # in the timer's thread nobody else would log it; the sweep will send them
+                    logger.exception("could not queue %d %s message(s); the outbox sweep will", len(ids), stream)
 
 
 _window = _Window()
@@ -71,6 +91,12 @@ def _forget_window_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_window_in_child)
+
+
+@signals.task_postrun.connect
+def _publish_before_the_task_ends(**_kwargs: Any) -> None:
+    # Celery's pool processes end with os._exit, which waits for no thread: a task's mail leaves with it.
+    _window.close()
 
 
 def _window_seconds() -> float:

@@ -148,23 +148,26 @@ def _database_connections_closed_after() -> Iterator[None]:
     """The worker's thread keeps its database connection between tasks, as a worker process does.
 
     A process's connections close when it exits; a thread's would outlive the test and keep the
-    test database from being dropped, so they are closed once the worker has stopped.
+    test database from being dropped, so they are closed once their thread has ended (a worker
+    started around this one, still running, keeps its own).
     """
-    kept: dict[int, Any] = {}
+    kept: dict[int, tuple[threading.Thread, Any]] = {}
 
     def note(**_kwargs: Any) -> None:
-        if threading.current_thread() is not threading.main_thread():
+        thread = threading.current_thread()
+        if thread is not threading.main_thread():
             for connection in connections.all(initialized_only=True):
-                kept[id(connection)] = connection
+                kept[id(connection)] = (thread, connection)
 
     signals.task_postrun.connect(note, weak=False)
     try:
         yield
     finally:
         signals.task_postrun.disconnect(note)
-        for connection in kept.values():
-            connection.inc_thread_sharing()
-            connection.close()
+        for thread, connection in kept.values():
+            if not thread.is_alive():
+                connection.inc_thread_sharing()
+                connection.close()
 
 
 @contextmanager

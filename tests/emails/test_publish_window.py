@@ -131,3 +131,68 @@ def test_a_forked_process_starts_with_an_empty_window(settings):
 
     assert seen == "{}"
     assert window.ids == {"transactional": [1, 2]}  # the parent still holds (and publishes) its own
+
+
+@pytest.fixture
+def published(monkeypatch) -> list[tuple[str, list[int]]]:
+    """What the window hands to the broker (publish() itself is tested against a real one above)."""
+    calls: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(publish, "publish", lambda ids, stream: calls.append((stream, list(ids))))
+    monkeypatch.setattr(publish, "_window_seconds", lambda: 5.0)
+    monkeypatch.setattr(publish, "_window", publish._Window())
+    return calls
+
+
+def test_a_task_publishes_what_its_window_holds_before_it_ends(published):
+    publish._window.add({"transactional": [7, 8]})
+    assert published == []
+
+    signals.task_postrun.send(sender=None)  # a pool process may end with os._exit right after
+
+    assert published == [("transactional", [7, 8])]
+
+
+def test_without_a_thread_for_the_window_it_publishes_at_once(published, monkeypatch, caplog):
+    def refuse(_timer: Any) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr("threading.Timer.start", refuse)
+    publish._window.add({"transactional": [1]})
+    publish._window.add({"bulk": [2]})
+
+    assert published == [("transactional", [1]), ("bulk", [2])]
+    assert "publishing at once" in caplog.text
+
+
+def test_an_error_while_publishing_is_logged_and_the_other_streams_still_go(published, monkeypatch, caplog):
+    def fail_for_bulk(ids: Any, stream: str) -> None:
+        if stream == "bulk":
+            raise ValueError("unexpected")
+        published.append((stream, list(ids)))
+
+    monkeypatch.setattr(publish, "publish", fail_for_bulk)
+    publish._window.ids.update({"bulk": [1], "transactional": [2]})
+
+    publish._window.close()
+
+    assert published == [("transactional", [2])]
+    assert "could not queue 1 bulk message(s)" in caplog.text
+    assert publish._window.timer is None and not publish._window.ids
+
+
+def test_ids_that_arrive_while_the_window_publishes_join_it_instead_of_opening_another(published, monkeypatch):
+    def slow_broker(ids: Any, stream: str) -> None:
+        published.append((stream, list(ids)))
+        if len(published) == 1:
+            publish._window.add({"transactional": [3]})  # committed meanwhile, by another thread
+
+    monkeypatch.setattr(publish, "publish", slow_broker)
+    publish._window.add({"transactional": [1, 2]})
+    timer = publish._window.timer
+    assert timer is not None
+    timer.cancel()
+
+    publish._window.close()
+
+    assert published == [("transactional", [1, 2]), ("transactional", [3])]
+    assert publish._window.timer is None
