@@ -53,8 +53,12 @@ from bench.mail_rig import ROOT, bench_database, sink_process, worker_environmen
 SECONDS = 30.0
 WARM_UP = 5.0
 CONNECTIONS = 16
-GUNICORN_WORKERS = 4
-GUNICORN_THREADS = 4
+# deploy/gunicorn.conf.py's shape: sync workers, two per core and one more. Threads in one process
+# contend for its interpreter lock: 4 gthread workers of 4 threads spent 6.0 ms of CPU per signature
+# where these spent 4.9 (2026-11-29).
+GUNICORN_WORKER_CLASS = "sync"
+GUNICORN_WORKERS = 2 * (os.cpu_count() or 1) + 1
+GUNICORN_THREADS = 4  # with --worker-class gthread
 INSERT_CONNECTIONS = 4
 DRAIN_CONCURRENCY = 4  # the README's transactional worker
 DRAIN_TIMEOUT = 180.0
@@ -98,6 +102,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=GUNICORN_WORKERS)
     parser.add_argument("--threads", type=int, default=GUNICORN_THREADS)
     parser.add_argument(
+        "--worker-class",
+        choices=("gthread", "sync"),
+        default=GUNICORN_WORKER_CLASS,
+        help="sync: deploy/gunicorn.conf.py's",
+    )
+    parser.add_argument(
         "--conn-max-age", help="DATABASE_CONN_MAX_AGE for the web workers (default: the settings' default)."
     )
     parser.add_argument("--no-profile", action="store_true", help="Skip the profile printed when the target is missed.")
@@ -116,11 +126,14 @@ def main() -> int:
         port = free_port()
         print(f"machine: {os.cpu_count()} CPUs; PostgreSQL, redis-server, sink, gunicorn and load share them")
         print(
-            f"gunicorn: {options.workers} gthread workers × {options.threads} threads on 127.0.0.1:{port}, "
+            f"gunicorn: {options.workers} {options.worker_class} workers"
+            f"{f' × {options.threads} threads' if options.worker_class == 'gthread' else ''} on 127.0.0.1:{port}, "
             f"DATABASE_CONN_MAX_AGE={env.get('DATABASE_CONN_MAX_AGE') or _default_conn_max_age()}",
             flush=True,
         )
-        with gunicorn(env, port=port, workers=options.workers, threads=options.threads) as (log, group):
+        with gunicorn(
+            env, port=port, workers=options.workers, threads=options.threads, worker_class=options.worker_class
+        ) as (log, group):
             tally, measured, web_cpu = _load(port, place_ids, options, group)
             errors = _log_errors(log)
         rate = len(tally.latencies) / measured
