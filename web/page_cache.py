@@ -5,7 +5,7 @@ request: it holds nothing of one visitor (no CSRF token, no CSP nonce, no sessio
 page around it (header with the language form and its CSRF token, nonce) is rendered for each
 request, so a cached page never shows one visitor's token or data to another.
 
-Freshness, see docs/pages.md: an entry lives PAGE_SECONDS (5 s), so a confirmed signature shows in
+Freshness, see docs/pages.md: an entry lives at most PAGE_SECONDS (5 s), so a confirmed signature shows in
 the counts within 5 s (issue 8); any change to the campaign's tracker data (statuses, timeline,
 agencies, partnerships, sources, officials, positions, petitions, the campaign, its places) replaces
 the campaign's generation, which every key holds, so the next request renders anew (web.receivers).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
 PAGE_SECONDS = 5
+# Each entry lives a whole number of seconds from this up to PAGE_SECONDS, at random: pages first
+# rendered together (a deploy, a campaign's change) would otherwise all expire together every 5 s,
+# and their renderings, 50 places' worth at once, made every request behind them wait
+# (bench/load_mixed.py's p99). Redis keeps whole seconds.
+SHORTEST_SECONDS = 3
 _PREFIX = "page"
 logger = logging.getLogger(__name__)
 
@@ -78,10 +84,15 @@ def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Frag
     made = Fragment(title, mark_safe(body), secrets.token_hex(8))  # noqa: S308 (rendered by our templates)
     if key:
         try:
-            cache.set(key, made, timeout=PAGE_SECONDS)
+            cache.set(key, made, timeout=lifetime())
         except RedisError:
             logger.warning("page cache unreachable: the page was not kept")
     return made
+
+
+def lifetime() -> int:
+    """Seconds an entry is kept: from SHORTEST_SECONDS to PAGE_SECONDS, at random."""
+    return random.randint(min(SHORTEST_SECONDS, PAGE_SECONDS), PAGE_SECONDS)  # noqa: S311 (spreading load, not a secret)
 
 
 def etag(request: HttpRequest, content: Fragment) -> str:

@@ -232,3 +232,9 @@ def test_a_new_letter_drive_or_turning_donations_off_shows_at_once(client, bloom
     assert "Donate to the campaign" in client.get(_url(bloomfield)).content.decode()  # defaults: donations on
     DonationSettings.objects.create(campaign=ring, enabled=False)
     assert "Donate to the campaign" not in client.get(_url(bloomfield)).content.decode()
+
+
+def test_entries_expire_at_scattered_moments_within_the_lifetime():
+    lifetimes = {page_cache.lifetime() for _ in range(200)}
+
+    assert lifetimes == set(range(page_cache.SHORTEST_SECONDS, page_cache.PAGE_SECONDS + 1))
