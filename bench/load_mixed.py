@@ -115,6 +115,7 @@ def main() -> int:
     parser.add_argument("--warm-up", type=float, default=WARM_UP)
     options = parser.parse_args()
     django.setup()
+    from bench import calibration
     from bench.mail_rig import bench_database, celery_workers, sink_process, worker_environment
     from bench.signing_throughput import _seed, _web_environment, gunicorn
     from tests.emails.celery_broker import free_port, throwaway_redis
@@ -127,6 +128,7 @@ def main() -> int:
         workers = [("transactional", 2), ("bulk", 1)]
         load = os.getloadavg()[0]
         print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} before the run; all parts share them")
+        print(f"speed before the run: {calibration.describe()}")
         shape = (
             f"{options.workers} sync"
             if options.worker_class == "sync"
@@ -142,7 +144,7 @@ def main() -> int:
             ),
         ):
             tally = run(port, traffic(place_ids, options), options)
-        print(f"load average {os.getloadavg()[0]:.1f} after the run", flush=True)
+        print(f"load average {os.getloadavg()[0]:.1f} after the run; speed: {calibration.describe()}", flush=True)
     return report(tally, options)
 
 

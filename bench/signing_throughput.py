@@ -116,6 +116,7 @@ def main() -> int:
     if options.profile_only:
         return _profile_child(options.profile_only)
     django.setup()
+    from bench import calibration
     from tests.emails.celery_broker import free_port, throwaway_redis
 
     with bench_database(), sink_process() as sink, throwaway_redis() as redis_server:
@@ -125,6 +126,7 @@ def main() -> int:
             env["DATABASE_CONN_MAX_AGE"] = options.conn_max_age
         port = free_port()
         print(f"machine: {os.cpu_count()} CPUs; PostgreSQL, redis-server, sink, gunicorn and load share them")
+        print(f"speed before the run: {calibration.describe()}")
         print(
             f"gunicorn: {options.workers} {options.worker_class} workers"
             f"{f' × {options.threads} threads' if options.worker_class == 'gthread' else ''} on 127.0.0.1:{port}, "
