@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -54,6 +56,9 @@ def test_it_filters_places_by_state_and_status_with_the_keyboard(page: Page, dem
     expect(page.get_by_role("button", name="Search")).to_be_focused()
     page.keyboard.press("Enter")
 
+    # The unfiltered list is on screen until the filtered page has loaded: wait for that page first.
+    expect(page).to_have_url(re.compile(r"[?&]state=CA\b"))
+    expect(page.get_by_role("link", name="Show every place")).to_be_visible()
     items = page.locator(".place-list li")
     expect(items.first).to_be_visible()
     assert all(text.strip().split("\n")[0].endswith(", CA") for text in items.all_inner_texts())
