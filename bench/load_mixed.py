@@ -65,7 +65,6 @@ GUNICORN_WORKER_CLASS = "gthread"
 HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
 LETTER_DRIVE = "bench-letters"
 LETTER_TEXT = "Please end the partnership between our police and Amazon Ring. It watches us all."
-ENDPOINTS = ("place page", "count", "sign", "letter")
 
 # method, path, body, headers: one request of an endpoint, made from that connection's generator.
 Request = tuple[str, str, bytes | None, dict[str, str]]
@@ -143,9 +142,10 @@ def main() -> int:
                 env, port=port, workers=options.workers, threads=options.threads, worker_class=options.worker_class
             ),
         ):
-            tally = run(port, traffic(place_ids, options), options)
+            kinds = traffic(place_ids, options)
+            tally = run(port, kinds, options)
         print(f"load average {os.getloadavg()[0]:.1f} after the run; speed: {calibration.describe()}", flush=True)
-    return report(tally, options)
+    return report(tally, kinds, options)
 
 
 def _seed_letters() -> None:
@@ -290,24 +290,18 @@ def request(
         tally.add(endpoint, status, finished - started, answer, finished_in_window=finished <= stop_at)
 
 
-def report(tally: Tally, options: argparse.Namespace) -> int:
-    rates = {
-        "place page": options.page_rate,
-        "count": options.count_rate,
-        "sign": options.rate,
-        "letter": options.letter_rate,
-    }
+def report(tally: Tally, kinds: list[Traffic], options: argparse.Namespace) -> int:
     print(f"{'endpoint':<12} {'offered/s':>9} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
     problems = list(tally.failures)
-    for endpoint in ENDPOINTS:
-        answered = tally.in_window[endpoint]
+    for kind in kinds:
+        endpoint, answered = kind.endpoint, tally.in_window[kind.endpoint]
         print(
-            f"{endpoint:<12} {rates[endpoint]:>9.0f} {answered:>9,} {answered / options.seconds:>8.1f} "
+            f"{endpoint:<12} {kind.rate:>9.0f} {answered:>9,} {answered / options.seconds:>8.1f} "
             f"{tally.percentile(endpoint, 0.50):>8.1f} {tally.percentile(endpoint, 0.99):>8.1f}  "
             f"{dict(tally.statuses[endpoint])}"
         )
-        if answered / options.seconds < 0.95 * rates[endpoint]:
-            problems.append(f"{endpoint}: answered {answered / options.seconds:.1f}/s of {rates[endpoint]:.0f}/s sent")
+        if answered / options.seconds < 0.95 * kind.rate:
+            problems.append(f"{endpoint}: answered {answered / options.seconds:.1f}/s of {kind.rate:.0f}/s sent")
     place_p99 = tally.percentile("place page", 0.99)
     if not place_p99 <= TARGET_P99_MS:
         problems.append(f"place pages p99 {place_p99:.1f} ms > {TARGET_P99_MS:.0f} ms")

@@ -34,9 +34,8 @@ class _Batch:
         self.flushed = True
         if _window_seconds() > 0:
             _window.add(self.ids)
-            return
-        for stream, ids in self.ids.items():
-            publish(ids, stream)
+        else:
+            _publish_each_stream(self.ids)
 
 
 class _Window:
@@ -74,11 +73,15 @@ class _Window:
                 if not pending:
                     self.timer = None
                     return
-            for stream, ids in pending.items():
-                try:
-                    publish(ids, stream)
-                except Exception:  # in the timer's thread nobody else would log it; the sweep will send them
-                    logger.exception("could not queue %d %s message(s); the outbox sweep will", len(ids), stream)
+            _publish_each_stream(pending)
+
+
+def _publish_each_stream(ids_by_stream: dict[str, list[int]]) -> None:
+    for stream, ids in ids_by_stream.items():
+        try:
+            publish(ids, stream)
+        except Exception:  # one stream's failure must not keep the others' back; the sweep sends them
+            logger.exception("could not queue %d %s message(s); the outbox sweep will", len(ids), stream)
 
 
 _window = _Window()

@@ -158,12 +158,16 @@ class KeyedHashField(models.CharField[_ST, _GT]):
         return value
 
 
-def matching(model: type[models.Model], hash_field_name: str, value: str) -> Q:
-    """Q matching rows whose `hash_field_name` is `value`'s hash under any configured key."""
+def keyed_hash_field(model: type[models.Model], hash_field_name: str) -> KeyedHashField[Any, Any]:
     field = model._meta.get_field(hash_field_name)
     if not isinstance(field, KeyedHashField):
         raise TypeError(f"{model._meta.label}.{hash_field_name} is not a KeyedHashField.")
-    return Q(**{f"{hash_field_name}__in": field.hashes_of(value)})
+    return field
+
+
+def matching(model: type[models.Model], hash_field_name: str, value: str) -> Q:
+    """Q matching rows whose `hash_field_name` is `value`'s hash under any configured key."""
+    return Q(**{f"{hash_field_name}__in": keyed_hash_field(model, hash_field_name).hashes_of(value)})
 
 
 def installed_fields(kind: type[_F]) -> list[tuple[type[models.Model], _F]]:

@@ -11,7 +11,7 @@ from django.db import connections, router
 from django.db.models import Field
 from django.utils.translation import gettext as _
 
-from privacy.fields import KeyedHashField, matching
+from privacy.fields import keyed_hash_field, matching
 from supporters.models import Supporter
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit on a forward path
@@ -31,15 +31,9 @@ def clean_address(email: str) -> str:
 
 def find_supporter(email: str) -> Supporter | None:
     """The supporter whose address hash matches under any configured key; the first if keys disagree."""
-    hashes = _email_hash_field().hashes_of(email)
+    hashes = keyed_hash_field(Supporter, "email_hash").hashes_of(email)
     # On every signature and letter: SQL made once, not the ORM's query building each time.
     return next(iter(Supporter.objects.raw(_find_sql(len(hashes)), hashes)), None)
-
-
-def _email_hash_field() -> KeyedHashField[Any, Any]:
-    field = Supporter._meta.get_field("email_hash")
-    assert isinstance(field, KeyedHashField)  # noqa: S101 (the model's own declaration)
-    return field
 
 
 @cache
@@ -48,10 +42,11 @@ def _find_sql(hash_count: int) -> str:
     meta = Supporter._meta
     columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
     hashes = ", ".join(["%s"] * hash_count)
+    email_hash = quote(keyed_hash_field(Supporter, "email_hash").column)
     # Names from the model's own metadata, quoted; every value is a parameter.
     return (
         f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(_email_hash_field().column)} IN ({hashes}) ORDER BY {quote(meta.pk.column)} LIMIT 1"
+        f"WHERE {email_hash} IN ({hashes}) ORDER BY {quote(meta.pk.column)} LIMIT 1"
     )
 
 

@@ -7,6 +7,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -61,8 +62,9 @@ def wait_for_arrivals(sink: SmtpSink, count: int) -> None:
         time.sleep(0.02)
 
 
-def test_a_burst_of_transactions_goes_to_the_workers_in_a_few_tasks(settings, delivery_tasks):
-    settings.EMAIL_PUBLISH_WINDOW_SECONDS = 0.5
+@contextmanager
+def delivering(settings: Any) -> Iterator[SmtpSink]:
+    """A transactional worker on a throwaway broker, delivering to an SMTP sink."""
     with (
         running_sink() as sink,
         throwaway_redis() as broker,
@@ -70,6 +72,12 @@ def test_a_burst_of_transactions_goes_to_the_workers_in_a_few_tasks(settings, de
         worker_for("transactional"),
     ):
         smtp_settings(settings, sink)
+        yield sink
+
+
+def test_a_burst_of_transactions_goes_to_the_workers_in_a_few_tasks(settings, delivery_tasks):
+    settings.EMAIL_PUBLISH_WINDOW_SECONDS = 0.5
+    with delivering(settings) as sink:
         sign_up(SIGNERS)
         wait_for_arrivals(sink, SIGNERS)
 
@@ -81,13 +89,7 @@ def test_a_burst_of_transactions_goes_to_the_workers_in_a_few_tasks(settings, de
 
 def test_without_a_window_each_transaction_is_its_own_task(settings, delivery_tasks):
     settings.EMAIL_PUBLISH_WINDOW_SECONDS = 0
-    with (
-        running_sink() as sink,
-        throwaway_redis() as broker,
-        celery_on_broker(broker.url),
-        worker_for("transactional"),
-    ):
-        smtp_settings(settings, sink)
+    with delivering(settings) as sink:
         sign_up(5)
         wait_for_arrivals(sink, 5)
 

@@ -120,3 +120,23 @@ def test_it_refuses_a_place_at_once_when_this_process_stops_tracking_it(bloomfie
     assert "place" in second.json()["fields"]
     assert "zip" in by_zip.json()["fields"]
     assert Signature.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_count_readers_share_the_short_memory_and_see_this_processs_change_at_once() -> None:
+    detail = SIGN_URL.removesuffix("signatures/")
+    APIClient().get(detail)
+
+    with CaptureQueriesContext(connection) as captured:
+        again = APIClient().get(detail)
+    # Read now: the next request empties the connection's query log that the capture reads from.
+    petition_queries = [query for query in captured if '"campaigns_petition"' in query["sql"].split(" WHERE ")[0]]
+    petition = Petition.objects.get()
+    petition.title = "End the Ring partnership now"
+    petition.save()
+    renamed = APIClient().get(detail)
+
+    assert again.status_code == 200
+    assert petition_queries == []
+    assert renamed.json()["title"] == "End the Ring partnership now"

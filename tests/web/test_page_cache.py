@@ -238,3 +238,16 @@ def test_entries_expire_at_scattered_moments_within_the_lifetime():
     lifetimes = {page_cache.lifetime() for _ in range(200)}
 
     assert lifetimes == set(range(page_cache.SHORTEST_SECONDS, page_cache.PAGE_SECONDS + 1))
+
+
+def test_an_entry_given_the_shortest_lifetime_is_rendered_again_after_it(client, bloomfield, ring, monkeypatch):
+    monkeypatch.setattr(page_cache, "SHORTEST_SECONDS", 1)
+    monkeypatch.setattr("web.page_cache.random.randint", lambda low, _high: low)  # the draw that lands lowest
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End it", text="We ask.")
+    client.get(_url(bloomfield))
+    tallies.add_to_tallies([(petition.pk, bloomfield.pk)])
+
+    time.sleep(1.2)  # under PAGE_SECONDS: only the drawn lifetime has passed
+    fresh = client.get(_url(bloomfield)).content.decode()
+
+    assert 'data-count="signatures">1<' in fresh
