@@ -68,12 +68,14 @@ def test_signing_through_a_redis_outage_keeps_every_accepted_signature_and_mails
         assert stack.supporters_with(email) == 0, email
 
     # The worker lost its broker mid-run; kombu's Redis transport may end it with an "unrecoverable
-    # error" while it reconnects, and its supervisor starts it again (docs/operations.md).
+    # error" while it reconnects, and its supervisor starts it again (docs/operations.md). That exit
+    # can still be under way now, so the supervisor keeps watching while the mail drains.
     stack.restart_if_exited("worker", stack.start_worker)
     # Confirmations the broker never got wait in the outbox; beat's sweep publishes them.
     stack.shell(SWEEP)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline and len(stack.sink.received) < len(accepted):
+        stack.restart_if_exited("worker", stack.start_worker)
         time.sleep(0.2)
     time.sleep(1)  # anything sent twice would arrive now
     mailed = Counter(str(message.parsed()["To"]) for message in stack.sink.received)
