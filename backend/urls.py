@@ -39,7 +39,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     # Named at the root: the e-mail pipeline builds these links without knowing the web layer.
     path("email/unsubscribe/<str:token>/", unsubscribe_page, name="unsubscribe"),
     path("confirm/<str:token>/", supporter_links.confirm_page, name="supporter-confirm"),

@@ -5,14 +5,18 @@ Run from the project root:
     DJANGO_SETTINGS_MODULE=backend.settings_test .venv/bin/python -m bench.load_mixed
 
 In a throwaway database (bench_townhall_<pid>), with a throwaway redis-server (broker and cache) and
-an SMTP sink, all on 127.0.0.1: gunicorn (production settings behind one trusted proxy), Celery
-workers for the transactional and bulk queues and one beat, as production runs them. For SECONDS
+an SMTP sink, all on 127.0.0.1: nginx with deploy/nginx.conf (tests/deploy/nginx_proxy.py; Debian's
+nginx-light, which bin/test installs) in front of gunicorn (production settings), Celery workers for
+the transactional and bulk queues and one beat, as production runs them. The clients' own
+X-Forwarded-For stands for a load balancer before nginx (TRUSTED_PROXY_COUNT=2); `--no-proxy` sends
+them to gunicorn directly. For SECONDS
 after a WARM_UP, every kind of request arrives open-loop at its own rate, as visitors do: each is
 sent at its scheduled time whatever the earlier ones are doing, from a pool of keep-alive
 connections, and its latency counts from that time, so a tier that falls behind cannot hide it.
 
-- place pages (PAGE_RATE/s, any of the tracked places) come from the page cache
-  (web/page_cache.py: rendered at most once per place every 5 s, or after a change), as in production;
+- place pages (PAGE_RATE/s, any of the tracked places) come from the proxy's cache, which asks
+  gunicorn again after a second, and gunicorn's from the page cache (web/page_cache.py: the content
+  rendered at most once per place every 2-3 s, or after a change), as in production;
 - the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
 - signatures (RATE/s), a new address each;
 - letters (LETTER_RATE/s) to the place's official, a new address each.
@@ -23,10 +27,12 @@ reader (a client that asks again the moment it is answered) measures the machine
 instead, which is saturated by definition; the earlier version of this bench did that
 (docs/operations.md keeps those figures).
 
-The gunicorn shape is the bench's own (4 gthread workers of 4 threads, keep-alive; `--worker-class
-sync --workers 5` is deploy/gunicorn.conf.py's on two cores).
+The gunicorn shape is deploy/gunicorn.conf.py's on two cores: 5 sync workers behind the proxy
+(`--worker-class gthread --workers 4 --threads 4`, the shape that copes without a proxy, is the
+default with `--no-proxy`).
 
-Prints per endpoint the requests answered, throughput, p50 and p99, and the statuses; then whether
+Prints per endpoint the requests answered, throughput, p50 and p99, the statuses and how the proxy's
+cache answered (HIT, STALE, UPDATING: without Django; MISS, EXPIRED: through it); then whether
 place pages kept p99 at or under TARGET_P99_MS while signatures arrived at RATE/s. Exits 1 when the
 target is missed, a kind of request was answered below 95 % of its rate, or any request failed.
 """
@@ -45,7 +51,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import django
@@ -59,9 +65,9 @@ SECONDS = 30.0
 # gunicorn worker compiles its templates on its first pages; neither is a viral day's steady state.
 WARM_UP = 10.0
 TARGET_P99_MS = 50.0
-GUNICORN_WORKERS = 4
-GUNICORN_THREADS = 4
-GUNICORN_WORKER_CLASS = "gthread"
+# Behind the proxy: deploy/gunicorn.conf.py's shape on two cores; without it, threads that share
+# the clients' keep-alive connections (sync workers close each one).
+SHAPES = {True: ("sync", 5, 1), False: ("gthread", 4, 4)}
 HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
 LETTER_DRIVE = "bench-letters"
 LETTER_TEXT = "Please end the partnership between our police and Amazon Ring. It watches us all."
@@ -75,13 +81,17 @@ class Tally:
     latencies: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     in_window: Counter[str] = field(default_factory=Counter)
     statuses: defaultdict[str, Counter[int | str]] = field(default_factory=lambda: defaultdict(Counter))
+    cache: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, endpoint: str, status: int | str, seconds: float, body: bytes, *, finished_in_window: bool) -> None:
+    def add(
+        self, endpoint: str, status: int | str, seconds: float, body: bytes, cache: str, *, finished_in_window: bool
+    ) -> None:
         with self.lock:
             self.in_window[endpoint] += finished_in_window
             self.statuses[endpoint][status] += 1
+            self.cache[endpoint][cache] += 1
             self.latencies[endpoint].append(seconds)
             if status not in (200, 202) and len(self.failures) < 5:
                 self.failures.append(f"{endpoint} {status}: {body[:200]!r}")
@@ -107,22 +117,34 @@ def main() -> int:
     parser.add_argument("--page-rate", type=float, default=PAGE_RATE, help="place pages per second")
     parser.add_argument("--count-rate", type=float, default=COUNT_RATE, help="count reads per second")
     parser.add_argument("--letter-rate", type=float, default=LETTER_RATE, help="letters per second")
-    parser.add_argument("--workers", type=int, default=GUNICORN_WORKERS, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=GUNICORN_THREADS, help="threads per gthread worker")
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), default=GUNICORN_WORKER_CLASS)
+    parser.add_argument("--no-proxy", dest="proxy", action="store_false", help="clients straight to gunicorn")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per gthread worker")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"))
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--warm-up", type=float, default=WARM_UP)
     options = parser.parse_args()
+    default_class, default_workers, default_threads = SHAPES[options.proxy]
+    options.worker_class = options.worker_class or default_class
+    options.workers = options.workers or default_workers
+    options.threads = options.threads or default_threads
     django.setup()
     from bench import calibration
     from bench.mail_rig import bench_database, celery_workers, sink_process, worker_environment
     from bench.signing_throughput import _seed, _web_environment, gunicorn
+    from tests.deploy import nginx_proxy
     from tests.emails.celery_broker import free_port, throwaway_redis
+
+    if options.proxy and not nginx_proxy.available():
+        print(f"{nginx_proxy.NGINX} is missing: `apt-get install nginx-light` (or run with --no-proxy)")
+        return 2
 
     with bench_database(), sink_process() as sink, throwaway_redis() as redis_server:
         place_ids = _seed()
         _seed_letters()
         env = _web_environment(broker=redis_server.url, cache=redis_server.url[:-1] + "1", smtp_port=sink.port)
+        if options.proxy:
+            env["TRUSTED_PROXY_COUNT"] = "2"  # the clients' X-Forwarded-For, then nginx's
         port = free_port()
         workers = [("transactional", 2), ("bulk", 1)]
         load = os.getloadavg()[0]
@@ -133,7 +155,8 @@ def main() -> int:
             if options.worker_class == "sync"
             else f"{options.workers}×{options.threads} gthread"
         )
-        print(f"gunicorn {shape}, Celery workers {workers}, one beat", flush=True)
+        front = "nginx (deploy/nginx.conf) in front of " if options.proxy else ""
+        print(f"{front}gunicorn {shape}, Celery workers {workers}, one beat", flush=True)
         beat_env = worker_environment(broker_url=redis_server.url, smtp_port=sink.port)
         with (
             celery_workers(workers, broker_url=redis_server.url, smtp_port=sink.port),
@@ -141,9 +164,10 @@ def main() -> int:
             gunicorn(
                 env, port=port, workers=options.workers, threads=options.threads, worker_class=options.worker_class
             ),
+            nginx_proxy.nginx_proxy(port, forwarded_proto="https") if options.proxy else nullcontext() as proxy,
         ):
             kinds = traffic(place_ids, options)
-            tally = run(port, kinds, options)
+            tally = run(proxy.port if proxy else port, kinds, options)
         print(f"load average {os.getloadavg()[0]:.1f} after the run; speed: {calibration.describe()}", flush=True)
     return report(tally, kinds, options)
 
@@ -281,24 +305,26 @@ def request(
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         status: int | str = response.status
+        cache = response.getheader("X-Cache-Status") or "-"
         answer = response.read()
     except (OSError, http.client.HTTPException) as error:
-        status, answer = type(error).__name__, str(error).encode()
+        status, answer, cache = type(error).__name__, str(error).encode(), "-"
         connection.close()
     if tally is not None:
         finished = time.monotonic()
-        tally.add(endpoint, status, finished - started, answer, finished_in_window=finished <= stop_at)
+        tally.add(endpoint, status, finished - started, answer, cache, finished_in_window=finished <= stop_at)
 
 
 def report(tally: Tally, kinds: list[Traffic], options: argparse.Namespace) -> int:
-    print(f"{'endpoint':<12} {'offered/s':>9} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
+    columns = f"{'endpoint':<12} {'offered/s':>9} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{columns}  statuses; proxy cache")
     problems = list(tally.failures)
     for kind in kinds:
         endpoint, answered = kind.endpoint, tally.in_window[kind.endpoint]
         print(
             f"{endpoint:<12} {kind.rate:>9.0f} {answered:>9,} {answered / options.seconds:>8.1f} "
             f"{tally.percentile(endpoint, 0.50):>8.1f} {tally.percentile(endpoint, 0.99):>8.1f}  "
-            f"{dict(tally.statuses[endpoint])}"
+            f"{dict(tally.statuses[endpoint])}; {dict(tally.cache[endpoint].most_common())}"
         )
         if answered / options.seconds < 0.95 * kind.rate:
             problems.append(f"{endpoint}: answered {answered / options.seconds:.1f}/s of {kind.rate:.0f}/s sent")

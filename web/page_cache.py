@@ -1,14 +1,16 @@
 """Rendered tracker pages kept in the cache (Redis in production): a place page, a campaign's home.
 
 What is kept is the page's main content only, per campaign, page and language, rendered without the
-request: it holds nothing of one visitor (no CSRF token, no CSP nonce, no session, no messages). The
-page around it (header with the language form and its CSRF token, nonce) is rendered for each
-request, so a cached page never shows one visitor's token or data to another.
+request. The page around it (base.html) is rendered for each request; it holds nothing of one visitor
+either (no CSRF token: the language form is a GET form; no nonce: no inline code), so the whole page
+is the same for everyone and a shared cache in front (the proxy, deploy/nginx.conf) may keep it for
+SHARED_SECONDS.
 
-Freshness, see docs/pages.md: an entry lives at most PAGE_SECONDS (5 s), so a confirmed signature shows in
-the counts within 5 s (issue 8); any change to the campaign's tracker data (statuses, timeline,
-agencies, partnerships, sources, officials, positions, petitions, the campaign, its places) replaces
-the campaign's generation, which every key holds, so the next request renders anew (web.receivers).
+Freshness, see docs/pages.md: an entry lives at most PAGE_SECONDS, a shared cache keeps the page at
+most SHARED_SECONDS + SHARED_STALE_SECONDS more, so a confirmed signature shows in the counts within 5 s (issue 8); any
+change to the campaign's tracker data (statuses, timeline, agencies, partnerships, sources, officials,
+positions, petitions, the campaign, its places) replaces the campaign's generation, which every key
+holds, so the next request renders anew (web.receivers).
 """
 
 from __future__ import annotations
@@ -20,21 +22,23 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
-PAGE_SECONDS = 5
+PAGE_SECONDS = 3
 # Each entry lives a whole number of seconds from this up to PAGE_SECONDS, at random: pages first
-# rendered together (a deploy, a campaign's change) would otherwise all expire together every 5 s,
-# and their renderings, 50 places' worth at once, made every request behind them wait
-# (bench/load_mixed.py's p99). Redis keeps whole seconds.
-SHORTEST_SECONDS = 3
+# rendered together (a deploy, a campaign's change) would otherwise all expire together, and their
+# renderings, 50 places' worth at once, made every request behind them wait (bench/load_mixed.py's
+# p99). Redis keeps whole seconds.
+SHORTEST_SECONDS = 2
+# How long a shared cache (the proxy) may keep a page on top of PAGE_SECONDS, and serve it a moment
+# longer while it asks for a new one: 5 s in all.
+SHARED_SECONDS = 1
+SHARED_STALE_SECONDS = 1
 _PREFIX = "page"
 logger = logging.getLogger(__name__)
 
@@ -96,17 +100,13 @@ def lifetime() -> int:
 
 
 def etag(request: HttpRequest, content: Fragment) -> str:
-    """Names this content as this visitor gets it: a new CSRF cookie (a login) means a new page."""
-    csrf_secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    parts = (content.tag, translation.get_language() or "", request.get_full_path(), csrf_secret)
-    digest = salted_hmac("web.page_cache.etag", "\0".join(parts)).hexdigest()
-    return '"' + hashlib.sha256(digest.encode()).hexdigest()[:32] + '"'
+    """Names this rendering at this address (its language form goes back to it) in this language."""
+    parts = (content.tag, translation.get_language() or "", request.get_full_path())
+    return '"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
 
 
 def not_modified(request: HttpRequest, content: Fragment) -> HttpResponse | None:
-    """304 when the browser's copy is this one (its CSRF token is its own, still valid)."""
-    if not request.COOKIES.get(settings.CSRF_COOKIE_NAME):
-        return None
+    """304 when the browser's (or the proxy's) copy is this rendering."""
     tag = etag(request, content)
     if tag not in {value.strip() for value in request.headers.get("If-None-Match", "").split(",")}:
         return None
@@ -114,8 +114,11 @@ def not_modified(request: HttpRequest, content: Fragment) -> HttpResponse | None
 
 
 def with_headers(response: HttpResponse, tag: str) -> HttpResponse:
-    """Browsers revalidate each time (ETag); shared caches keep nothing: the page holds a CSRF token."""
+    """Browsers revalidate each time (ETag); shared caches may keep the page SHARED_SECONDS."""
     response["ETag"] = tag
-    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=SHARED_SECONDS, stale_while_revalidate=SHARED_STALE_SECONDS
+    )
+    # The language comes from the cookie or the browser's header (LocaleMiddleware).
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response

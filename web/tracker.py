@@ -64,7 +64,7 @@ def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
 
 
 def _cached_page(request: HttpRequest, template: str, content: page_cache.Fragment) -> HttpResponse:
-    """The page around cached content, rendered for this request (its CSRF token, its nonce)."""
+    """The page around cached content, rendered for this request (the path in its language form)."""
     if (unchanged := page_cache.not_modified(request, content)) is not None:
         return unchanged
     response = TemplateResponse(request, template, {"page": content})

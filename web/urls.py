@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from web import donate, invitations, letters, mail_previews, petitions, tracker, views
 from web.about_page import about_page
+from web.language import choose_language
 from web.my_data import my_data_page
 from web.privacy_page import privacy_page
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("my-data/", my_data_page, name="my-data"),
     path("privacy/", privacy_page, name="privacy"),
     path("about/", about_page, name="about"),
+    path("language/", choose_language, name="language"),
     path("campaigns/<slug:slug>/", tracker.campaign_home, name="campaign"),
     path("campaigns/<slug:slug>/places/<int:place_id>/", tracker.place_page, name="place"),
     path("campaigns/<slug:slug>/donate/", donate.donate_page, name="donate"),

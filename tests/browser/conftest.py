@@ -76,6 +76,7 @@ def _browser_settings(settings: Any) -> None:
     # The live server speaks plain HTTP on loopback: cookies marked Secure would not come back.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
 
 
 @pytest.fixture

@@ -29,27 +29,21 @@ def test_it_speaks_spanish_to_a_spanish_browser(client):
 
 
 def _language_form(client: Client, path: str = "/") -> tuple[str, dict[str, str]]:
-    """The language switch as a browser would submit it: its action and its fields."""
+    """The language switch as a browser would submit it: its action and its hidden fields."""
     page = parse(client.get(path))
-    (form,) = [f for f in page.all("form") if f.attrs.get("action") == "/i18n/setlang/"]
-    assert form.attrs["method"] == "post"
-    fields = {
-        str(e.attrs["name"]): str(e.attrs.get("value") or "")
-        for e in page.all("input")
-        if e.attrs.get("name") in ("csrfmiddlewaretoken", "next")
-    }
+    (form,) = [f for f in page.all("form") if f.attrs.get("action") == "/language/"]
+    assert form.attrs["method"] == "get"
+    fields = {str(e.attrs["name"]): str(e.attrs.get("value") or "") for e in page.all("input") if e.attrs.get("name")}
     return str(form.attrs["action"]), fields
 
 
-def test_it_switches_to_spanish_through_the_form_with_its_csrf_token():
-    # A browser-like client: CSRF is enforced, so only the token the form carries gets through.
+def test_it_switches_to_spanish_through_the_form():
     browser = Client(enforce_csrf_checks=True)
     action, fields = _language_form(browser)
 
-    response = browser.post(action, {**fields, "language": "es"})
+    response = browser.get(action, {**fields, "language": "es"})
 
-    assert fields["csrfmiddlewaretoken"]
-    assert fields["next"] == "/"
+    assert fields == {"next": "/"}, "the form carries no CSRF token: the page is the same for everyone"
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     page = browser.get("/")
@@ -57,21 +51,46 @@ def test_it_switches_to_spanish_through_the_form_with_its_csrf_token():
     assert "Saltar al contenido" in page.text
 
 
-def test_it_refuses_a_language_switch_without_the_csrf_token():
-    browser = Client(enforce_csrf_checks=True)
-    _, fields = _language_form(browser)
-
-    response = browser.post("/i18n/setlang/", {"next": fields["next"], "language": "es"})
-
-    assert response.status_code == 403
-    assert "Skip to content" in browser.get("/").text
-
-
 def test_it_returns_to_the_page_it_was_switched_from():
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client()
     action, fields = _language_form(browser, "/?page=2")
 
-    response = browser.post(action, {**fields, "language": "es"})
+    response = browser.get(action, {**fields, "language": "es"})
 
     assert fields["next"] == "/?page=2"
     assert response.headers["Location"] == "/?page=2"
+
+
+def test_it_never_sends_a_visitor_to_another_site(client):
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", ""):
+        response = client.get("/language/", {"next": elsewhere, "language": "es"})
+
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/"
+
+
+def test_it_keeps_the_choice_in_a_cookie_no_cache_keeps(client, settings):
+    response = client.get("/language/", {"next": "/about/", "language": "es"})
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "es"
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == 365 * 24 * 60 * 60, "a chosen language outlives the browser session"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_it_answers_400_for_an_unknown_or_missing_language(client, settings):
+    for asked in ({"language": "xx", "next": "/"}, {"next": "/"}):
+        response = client.get("/language/", asked)
+
+        assert response.status_code == 400
+        assert "language: choose one of en, es." in response.text
+        assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert "Skip to content" in client.get("/").text
+
+
+def test_it_refuses_anything_but_get(client):
+    response = client.post("/language/", {"next": "/", "language": "es"})
+
+    assert response.status_code == 405
+    assert "Skip to content" in client.get("/").text

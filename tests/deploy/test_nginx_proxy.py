@@ -1,0 +1,128 @@
+"""deploy/nginx.conf for real (Debian's nginx) in front of Django's live server: what the proxy keeps.
+
+Place pages are the same for every visitor, so the proxy keeps them a moment and readers never wait
+for Django; anything that sets a cookie is never kept; languages stay apart; a confirmation still
+shows within 5 s; with the web tier down readers get the last copy.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from campaigns import tallies
+from campaigns.models import Campaign, Petition, Place, PlaceStatus, Status
+from tests.deploy import nginx_proxy
+from tests.emails.celery_broker import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def proxy(live_server: Any) -> Iterator[nginx_proxy.Proxy]:
+    assert nginx_proxy.available(), "nginx is missing: bin/test installs it from deploy/apt-test.txt"
+    port = int(live_server.url.rsplit(":", 1)[1])
+    with nginx_proxy.nginx_proxy(port) as running:
+        yield running
+
+
+@pytest.fixture
+def place() -> Place:
+    campaign = Campaign.objects.create(slug="ring", title="End Ring partnerships", is_public=True)
+    ocd_id = "ocd-division/country:us/state:nj/place:bloomfield"
+    bloomfield = Place.objects.create(ocd_id=ocd_id, name="Bloomfield", kind=Place.Kind.TOWNSHIP, state="NJ")
+    PlaceStatus.objects.create(campaign=campaign, place=bloomfield, status=Status.PETITIONING)
+    return bloomfield
+
+
+def get(proxy: nginx_proxy.Proxy, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    response.body = response.read()  # type: ignore[attr-defined]
+    connection.close()
+    return response
+
+
+def body(response: http.client.HTTPResponse) -> str:
+    return str(response.body.decode())  # type: ignore[attr-defined]
+
+
+def signatures_shown(response: http.client.HTTPResponse) -> int:
+    return int(re.findall(r'data-count="signatures">(\d+)<', body(response))[0])
+
+
+def test_nginx_accepts_the_deploy_file(tmp_path):
+    (tmp_path / "site.conf").write_text(nginx_proxy.site_config(upstream_port=8000, port=free_port(), folder=tmp_path))
+    (tmp_path / "nginx.conf").write_text(nginx_proxy.main_config(tmp_path))
+
+    checked = nginx_proxy.check(tmp_path)
+
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_place_page_is_kept_and_served_by_the_proxy(proxy, place):
+    path = f"/campaigns/ring/places/{place.pk}/"
+
+    first, second = get(proxy, path), get(proxy, path)
+
+    assert first.status == second.status == 200
+    assert first.getheader("X-Cache-Status") == "MISS"
+    assert second.getheader("X-Cache-Status") == "HIT", "the second reader is answered by the proxy alone"
+    assert body(first) == body(second)
+    assert "Bloomfield" in body(second)
+
+
+def test_a_confirmation_shows_through_the_proxy_within_5_seconds(proxy, place):
+    path = f"/campaigns/ring/places/{place.pk}/"
+    ring = Campaign.objects.get(slug="ring")
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End", text="We ask.")
+    assert signatures_shown(get(proxy, path)) == 0
+    tallies.add_to_tallies([(petition.pk, place.pk)])  # what a confirmation does
+    confirmed_at = time.monotonic()
+
+    while signatures_shown(get(proxy, path)) == 0:
+        assert time.monotonic() - confirmed_at < 5.0, "the proxy and the page cache together kept a count over 5 s"
+        time.sleep(0.1)
+
+
+def test_a_response_that_sets_a_cookie_is_never_kept(proxy, place):
+    """The my-data form carries each visitor's CSRF token: two readers, two tokens, nothing kept."""
+    first, second = get(proxy, "/my-data/"), get(proxy, "/my-data/")
+
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body(r)) for r in (first, second)]
+    assert first.getheader("Set-Cookie") and second.getheader("Set-Cookie")
+    assert tokens[0] and tokens[1] and tokens[0] != tokens[1]
+    assert second.getheader("X-Cache-Status") == "MISS"
+
+
+def test_each_language_is_kept_on_its_own(proxy, place):
+    path = f"/campaigns/ring/places/{place.pk}/"
+    get(proxy, path, {"Accept-Language": "en"})
+    english = get(proxy, path, {"Accept-Language": "en"})
+
+    spanish = get(proxy, path, {"Accept-Language": "es"})
+    chosen = get(proxy, path, {"Cookie": "django_language=es"})
+
+    assert english.getheader("X-Cache-Status") == "HIT" and '<html lang="en">' in body(english)
+    assert '<html lang="es">' in body(spanish) and "Firmas confirmadas" in body(spanish)
+    assert '<html lang="es">' in body(chosen)
+
+
+def test_with_the_web_tier_down_readers_get_the_last_copy(proxy, place):
+    path = f"/campaigns/ring/places/{place.pk}/"
+    kept = get(proxy, path)
+    proxy.point_at(free_port())  # nothing listens there: gunicorn is down
+    time.sleep(2.5)  # past the page's s-maxage and stale-while-revalidate
+
+    served = get(proxy, path)
+    other_page = get(proxy, "/about/")
+
+    assert served.status == 200 and served.getheader("X-Cache-Status") == "STALE"
+    assert body(served) == body(kept)
+    assert other_page.status == 502, "a page that was never kept cannot be served"
