@@ -29,16 +29,17 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
-PAGE_SECONDS = 3
+PAGE_SECONDS = 2
 # Each entry lives a whole number of seconds from this up to PAGE_SECONDS, at random: pages first
 # rendered together (a deploy, a campaign's change) would otherwise all expire together, and their
 # renderings, 50 places' worth at once, made every request behind them wait (bench/load_mixed.py's
 # p99). Redis keeps whole seconds.
-SHORTEST_SECONDS = 2
+SHORTEST_SECONDS = 1
 # How long a shared cache (the proxy) may keep a page on top of PAGE_SECONDS, and serve it a moment
-# longer while it asks for a new one: 5 s in all.
+# longer while it asks for a new one: 5 s in all. The longer second part keeps a place read about
+# twice a second from ever making a reader wait for Django (bench/load_mixed.py, the proxy's EXPIRED).
 SHARED_SECONDS = 1
-SHARED_STALE_SECONDS = 1
+SHARED_STALE_SECONDS = 2
 _PREFIX = "page"
 logger = logging.getLogger(__name__)
 

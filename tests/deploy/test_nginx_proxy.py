@@ -118,7 +118,7 @@ def test_with_the_web_tier_down_readers_get_the_last_copy(proxy, place):
     path = f"/campaigns/ring/places/{place.pk}/"
     kept = get(proxy, path)
     proxy.point_at(free_port())  # nothing listens there: gunicorn is down
-    time.sleep(2.5)  # past the page's s-maxage and stale-while-revalidate
+    time.sleep(3.5)  # past the page's s-maxage and stale-while-revalidate
 
     served = get(proxy, path)
     other_page = get(proxy, "/about/")
