@@ -87,6 +87,8 @@ def test_it_answers_400_for_an_unknown_or_missing_language(client, settings):
         assert "language: choose one of en, es." in response.text
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     assert "Skip to content" in client.get("/").text
+    in_spanish = client.get("/language/", {"language": "xx"}, headers={"accept-language": "es"})
+    assert "idioma: elija uno de en, es." in in_spanish.text
 
 
 def test_it_refuses_anything_but_get(client):
