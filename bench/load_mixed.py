@@ -16,7 +16,7 @@ connections, and its latency counts from that time, so a tier that falls behind 
 
 - place pages (PAGE_RATE/s, any of the tracked places) come from the proxy's cache, which asks
   gunicorn again after a second, and gunicorn's from the page cache (web/page_cache.py: the content
-  rendered at most once per place every 2-3 s, or after a change), as in production;
+  rendered at most once per place every 1-2 s, or after a change), as in production;
 - the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
 - signatures (RATE/s), a new address each;
 - letters (LETTER_RATE/s) to the place's official, a new address each.

@@ -21,7 +21,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     edition = get_object_or_404(shown.select_related("place", "campaign", "replaced_by"), code=code.upper())
     context = {**edition.figures, "edition": edition, "verify_url": editions.verify_url(edition)}
     response = render(request, "briefings/verify.html", context)
-    # Private: the page around the figures (web/base.html) carries the visitor's CSRF token and nonce.
+    # Private: the page's own inline style carries this request's CSP nonce.
     patch_cache_control(response, private=True, max_age=300)
     return response
 

@@ -7,10 +7,11 @@ is the same for everyone and a shared cache in front (the proxy, deploy/nginx.co
 SHARED_SECONDS.
 
 Freshness, see docs/pages.md: an entry lives at most PAGE_SECONDS, a shared cache keeps the page at
-most SHARED_SECONDS + SHARED_STALE_SECONDS more, so a confirmed signature shows in the counts within 5 s (issue 8); any
-change to the campaign's tracker data (statuses, timeline, agencies, partnerships, sources, officials,
-positions, petitions, the campaign, its places) replaces the campaign's generation, which every key
-holds, so the next request renders anew (web.receivers).
+most SHARED_SECONDS + 1 + SHARED_STALE_SECONDS more (nginx counts whole seconds), so a confirmed
+signature shows in the counts within 5 s (issue 8); any change to the campaign's tracker data
+(statuses, timeline, agencies, partnerships, sources, officials, positions, petitions, the campaign,
+its places) replaces the campaign's generation, which every key holds, so the next request renders
+anew (web.receivers).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
@@ -36,10 +37,11 @@ PAGE_SECONDS = 2
 # p99). Redis keeps whole seconds.
 SHORTEST_SECONDS = 1
 # How long a shared cache (the proxy) may keep a page on top of PAGE_SECONDS, and serve it a moment
-# longer while it asks for a new one: 5 s in all. The longer second part keeps a place read about
-# twice a second from ever making a reader wait for Django (bench/load_mixed.py, the proxy's EXPIRED).
+# longer while it asks for a new one. nginx counts whole seconds and keeps an answer up to one second
+# more than the first: 2 + (1 + 1) + 1 = 5 s in all. The stale window keeps a place read about twice
+# a second from making a reader wait for Django (bench/load_mixed.py, the proxy's EXPIRED).
 SHARED_SECONDS = 1
-SHARED_STALE_SECONDS = 2
+SHARED_STALE_SECONDS = 1
 _PREFIX = "page"
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,9 @@ def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Frag
     if isinstance(found, Fragment):
         return Fragment(found.title, mark_safe(found.body), found.tag)  # noqa: S308 (our own rendering)
     title, body = build()
-    made = Fragment(title, mark_safe(body), secrets.token_hex(8))  # noqa: S308 (rendered by our templates)
+    # Named by what it holds: a rendering like the last one keeps browsers' and the proxy's copies valid.
+    tag = hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()[:32]
+    made = Fragment(title, mark_safe(body), tag)  # noqa: S308 (rendered by our templates)
     if key:
         try:
             cache.set(key, made, timeout=lifetime())
@@ -101,17 +105,16 @@ def lifetime() -> int:
 
 
 def etag(request: HttpRequest, content: Fragment) -> str:
-    """Names this rendering at this address (its language form goes back to it) in this language."""
+    """Names this content at this address (its language form goes back to it) in this language."""
     parts = (content.tag, translation.get_language() or "", request.get_full_path())
     return '"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
 
 
 def not_modified(request: HttpRequest, content: Fragment) -> HttpResponse | None:
-    """304 when the browser's (or the proxy's) copy is this rendering."""
+    """304 when the browser's (or the proxy's) copy is this content (If-None-Match, as Django reads it)."""
     tag = etag(request, content)
-    if tag not in {value.strip() for value in request.headers.get("If-None-Match", "").split(",")}:
-        return None
-    return with_headers(HttpResponseNotModified(), tag)
+    answer = get_conditional_response(request, etag=tag)
+    return with_headers(answer, tag) if answer is not None else None
 
 
 def with_headers(response: HttpResponse, tag: str) -> HttpResponse:

@@ -62,11 +62,14 @@ def test_it_returns_to_the_page_it_was_switched_from():
 
 
 def test_it_never_sends_a_visitor_to_another_site(client):
-    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", ""):
+    elsewhere_ones = ("https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example/")
+    for elsewhere in (*elsewhere_ones, "https:evil.example", "javascript:alert(1)", ""):
         response = client.get("/language/", {"next": elsewhere, "language": "es"})
 
         assert response.status_code == 302
         assert response.headers["Location"] == "/"
+    same_site_over_http = client.get("/language/", {"next": "http://testserver/about/", "language": "es"}, secure=True)
+    assert same_site_over_http.headers["Location"] == "/", "a page served over HTTPS never sends back to HTTP"
 
 
 def test_it_keeps_the_choice_in_a_cookie_no_cache_keeps(client, settings):
@@ -80,11 +83,12 @@ def test_it_keeps_the_choice_in_a_cookie_no_cache_keeps(client, settings):
 
 
 def test_it_answers_400_for_an_unknown_or_missing_language(client, settings):
-    for asked in ({"language": "xx", "next": "/"}, {"next": "/"}):
+    for asked in ({"language": "xx", "next": "/"}, {"next": "/"}, {"language": "ES"}, {"language": "es-mx"}):
         response = client.get("/language/", asked)
 
         assert response.status_code == 400
         assert "language: choose one of en, es." in response.text
+        assert "no-store" in response.headers["Cache-Control"]
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     assert "Skip to content" in client.get("/").text
     in_spanish = client.get("/language/", {"language": "xx"}, headers={"accept-language": "es"})
@@ -95,4 +99,5 @@ def test_it_refuses_anything_but_get(client):
     response = client.post("/language/", {"next": "/", "language": "es"})
 
     assert response.status_code == 405
+    assert client.head("/language/?language=es&next=/").status_code == 405
     assert "Skip to content" in client.get("/").text

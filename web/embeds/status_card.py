@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.api.public import queries
 from campaigns.api.public.counts import place_counts
@@ -21,6 +22,9 @@ CARD_MAX_AGE = 60
 
 
 @cache_control(public=True, max_age=CARD_MAX_AGE)
+# The language may come from its cookie (LocaleMiddleware says only Accept-Language): a shared cache
+# must not hand one reader's Spanish card to everyone.
+@vary_on_headers("Cookie")
 @framed_by_partners
 @require_GET
 def status_card(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
