@@ -68,5 +68,14 @@ def test_it_is_framed_by_the_campaigns_partners_and_sets_no_cookie(world, client
     assert "csrfmiddlewaretoken" not in response.text
 
 
+def test_a_shared_cache_keeps_it_apart_per_language_cookie(world, client):
+    """The language may come from its cookie: a proxy must not give one reader's Spanish to all."""
+    spanish = client.get(world.card, headers={"cookie": "django_language=es"})
+
+    assert '<html lang="es">' in spanish.text
+    assert "public" in spanish["Cache-Control"]
+    assert {"Cookie", "Accept-Language"} <= {part.strip() for part in spanish["Vary"].split(",")}
+
+
 def test_an_untracked_place_is_not_found(world, client):
     assert client.get(f"/embed/campaigns/ring/places/{world.bloomfield.pk + 1}/").status_code == 404
