@@ -20,13 +20,14 @@ import hashlib
 import logging
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
@@ -36,6 +37,11 @@ PAGE_SECONDS = 2
 # renderings, 50 places' worth at once, made every request behind them wait (bench/load_mixed.py's
 # p99). Redis keeps whole seconds.
 SHORTEST_SECONDS = 1
+# Content whose counts are slots (a place page): only a bulk update() that sends no signal waits
+# this long to show; anything else replaces the generation at once. Re-rendering a place's content
+# took most of the web tier's CPU when it had to happen every PAGE_SECONDS (bench/load_mixed.py).
+CONTENT_SECONDS = 30
+SHORTEST_CONTENT_SECONDS = 20
 # How long a shared cache (the proxy) may keep a page on top of PAGE_SECONDS, and serve it a moment
 # longer while it asks for a new one. nginx counts whole seconds and keeps an answer up to one second
 # more than the first: 2 + (1 + 1) + 1 = 5 s in all. The stale window keeps a place read about twice
@@ -48,11 +54,24 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Fragment:
-    """A page's main content, its <title> text, and a tag naming this rendering."""
+    """A page's main content, its <title> text, and a tag naming what it holds."""
 
     title: str
     body: SafeString
     tag: str
+
+    def filled(self, values: Mapping[str, str]) -> Fragment:
+        """This content with each slot(name) replaced by values[name] (escaped), and a tag naming both."""
+        body = str(self.body)
+        for name, value in values.items():
+            body = body.replace(slot(name), escape(value))
+        named = "\0".join([self.tag, *(f"{name}={value}" for name, value in sorted(values.items()))])
+        return Fragment(self.title, mark_safe(body), hashlib.sha256(named.encode()).hexdigest()[:32])  # noqa: S308 (escaped above)
+
+
+def slot(name: str) -> SafeString:
+    """A place in kept content for a figure that changes faster than the content: filled per request."""
+    return mark_safe(f"<!--slot:{name}-->")  # noqa: S308 (a constant marker)
 
 
 def generation(slug: str) -> str:
@@ -74,10 +93,15 @@ def invalidate(slug: str) -> None:
         logger.warning("page cache unreachable: pages of a changed campaign expire by themselves")
 
 
-def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Fragment:
-    """The cached content of `page` in the active language, or `build()`'s (title, html), kept PAGE_SECONDS.
+def fragment(
+    slug: str, page: str, build: Callable[[], tuple[str, str]], *, seconds: Callable[[], int] | None = None
+) -> Fragment:
+    """The cached content of `page` in the active language, or `build()`'s (title, html), kept `seconds()`.
 
-    With the cache unreachable, every request renders its own (fail open, like the throttles).
+    By default it lives as long as figures do (lifetime()): content with its counts in it. Content
+    whose counts are slots, filled from figures(), may live content_lifetime(): every change but a
+    count replaces the campaign's generation anyway. With the cache unreachable, every request renders
+    its own (fail open, like the throttles).
     """
     try:
         key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:{translation.get_language()}"
@@ -93,14 +117,37 @@ def fragment(slug: str, page: str, build: Callable[[], tuple[str, str]]) -> Frag
     made = Fragment(title, mark_safe(body), tag)  # noqa: S308 (rendered by our templates)
     if key:
         try:
-            cache.set(key, made, timeout=lifetime())
+            cache.set(key, made, timeout=(seconds or lifetime)())
         except RedisError:
             logger.warning("page cache unreachable: the page was not kept")
     return made
 
 
+def figures(slug: str, page: str, count: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """`count()`'s figures for `page`, kept lifetime() like content with its counts in it."""
+    try:
+        key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:figures"
+        found = cache.get(key)
+    except RedisError:
+        key, found = "", None
+    if isinstance(found, dict):
+        return found
+    counted = count()
+    if key:
+        try:
+            cache.set(key, counted, timeout=lifetime())
+        except RedisError:
+            logger.warning("page cache unreachable: the figures were not kept")
+    return counted
+
+
+def content_lifetime() -> int:
+    """Seconds content without its counts is kept: from SHORTEST_CONTENT_SECONDS to CONTENT_SECONDS."""
+    return random.randint(SHORTEST_CONTENT_SECONDS, CONTENT_SECONDS)  # noqa: S311 (spreading load, not a secret)
+
+
 def lifetime() -> int:
-    """Seconds an entry is kept: from SHORTEST_SECONDS to PAGE_SECONDS, at random."""
+    """Seconds an entry with counts is kept: from SHORTEST_SECONDS to PAGE_SECONDS, at random."""
     return random.randint(min(SHORTEST_SECONDS, PAGE_SECONDS), PAGE_SECONDS)  # noqa: S311 (spreading load, not a secret)
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ from campaigns.api.public import queries
 from campaigns.api.public.counts import place_counts
 from campaigns.api.public.geojson import feature_collection
 from campaigns.letters.public import letter_campaigns_of
-from campaigns.models import Campaign, LetterCampaign, OfficialPosition, PlaceStatus, Status
+from campaigns.models import Campaign, LetterCampaign, OfficialPosition, Place, PlaceStatus, Status
 from campaigns.public_petitions import petitions_of
 from donations import stripe_api
 from donations.models import DonationSettings
@@ -31,6 +32,8 @@ from web import page_cache, us_map
 from web.tracker_form import TrackerSearchForm
 
 PLACES_PER_PAGE = 50
+# The figures of campaigns.api.public.counts.place_counts, slots in a place's kept content.
+PLACE_COUNTS = ("signatures", "letters")
 SEARCH_LIMIT = 20
 
 
@@ -59,8 +62,11 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def place_page(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
-    content = page_cache.fragment(slug, f"place:{place_id}", lambda: _place(slug, place_id))
-    return _cached_page(request, "web/tracker/place.html", content)
+    page = f"place:{place_id}"
+    content = page_cache.fragment(slug, page, lambda: _place(slug, place_id), seconds=page_cache.content_lifetime)
+    # Counts change by the second, the rest when an organizer works: kept apart, filled in here.
+    counts = page_cache.figures(slug, page, lambda: _place_counts(slug, place_id))
+    return _cached_page(request, "web/tracker/place.html", content.filled(_formatted(counts)))
 
 
 def _cached_page(request: HttpRequest, template: str, content: page_cache.Fragment) -> HttpResponse:
@@ -117,12 +123,23 @@ def _place(slug: str, place_id: int) -> tuple[str, str]:
         "timeline": timeline,
         # The status dates from the event that set it, not from when it was typed in.
         "since": next((event for event in timeline if event.status_after == status.status), None),
-        "counts": place_counts(campaign=campaign, place=status.place),
+        "counts": {name: page_cache.slot(name) for name in PLACE_COUNTS},
         "petitions": petitions,
         **_ways_to_help(campaign, place_id=place_id),
     }
     title = f"{status.place.name}, {status.place.state} · {campaign.title}"
     return title, render_to_string("web/tracker/place_content.html", context)
+
+
+def _place_counts(slug: str, place_id: int) -> dict[str, int]:
+    """The figures a place page shows: its content, with slots for them, was just found or built."""
+    campaign = queries.public_campaign(slug)
+    return place_counts(campaign=campaign, place=Place(pk=place_id))
+
+
+def _formatted(counts: dict[str, int]) -> dict[str, str]:
+    """Each figure as the page's language writes numbers (1,234 or 1.234)."""
+    return {name: str(intcomma(value)) for name, value in counts.items()}
 
 
 def _within(properties: dict[str, Any], filters: queries.PlaceFilters) -> bool:

@@ -257,3 +257,33 @@ def test_an_entry_given_the_shortest_lifetime_is_rendered_again_after_it(client,
     fresh = client.get(_url(bloomfield)).content.decode()
 
     assert 'data-count="signatures">1<' in fresh
+
+
+def test_a_place_counts_refresh_without_rendering_its_content_again(
+    client, bloomfield, ring, monkeypatch, django_assert_num_queries
+):
+    """The counts are kept apart (1-2 s) from the rest of the content (20-30 s), which only a change replaces."""
+    monkeypatch.setattr(page_cache, "PAGE_SECONDS", 1)
+    monkeypatch.setattr(page_cache, "SHORTEST_SECONDS", 1)
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End it", text="We ask.")
+    client.get(_url(bloomfield))
+    tallies.add_to_tallies([(petition.pk, bloomfield.pk)])
+    time.sleep(1.2)
+
+    with django_assert_num_queries(3):  # the campaign, its signatures and its letters: no content query
+        fresh = client.get(_url(bloomfield)).content.decode()
+
+    assert 'data-count="signatures">1<' in fresh
+    assert "<!--slot:" not in fresh
+    assert page_cache.SHORTEST_CONTENT_SECONDS >= 10, "content outlives its counts by far"
+
+
+def test_counts_are_written_as_the_page_language_writes_numbers(bloomfield, ring):
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End it", text="We ask.")
+    tallies.add_to_tallies([(petition.pk, bloomfield.pk)], delta=12345)
+
+    english = Client().get(_url(bloomfield), headers={"accept-language": "en"}).content.decode()
+    spanish = Client().get(_url(bloomfield), headers={"accept-language": "es"}).content.decode()
+
+    assert 'data-count="signatures">12,345<' in english
+    assert 'data-count="signatures">12\xa0345<' in spanish  # Django's Spanish groups with a no-break space
