@@ -15,8 +15,8 @@ sent at its scheduled time whatever the earlier ones are doing, from a pool of k
 connections, and its latency counts from that time, so a tier that falls behind cannot hide it.
 
 - place pages (PAGE_RATE/s, any of the tracked places) come from the proxy's cache, which asks
-  gunicorn again after a second, and gunicorn's from the page cache (web/page_cache.py: the content
-  rendered at most once per place every 1-2 s, or after a change), as in production;
+  gunicorn again after a second, and gunicorn's from the page cache (web/page_cache.py: a place's
+  content kept 20-30 s or until a change, its counts 1-2 s), as in production;
 - the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
 - signatures (RATE/s), a new address each;
 - letters (LETTER_RATE/s) to the place's official, a new address each.

@@ -6,9 +6,10 @@ either (no CSRF token: the language form is a GET form; no nonce: no inline code
 is the same for everyone and a shared cache in front (the proxy, deploy/nginx.conf) may keep it for
 SHARED_SECONDS.
 
-Freshness, see docs/pages.md: an entry lives at most PAGE_SECONDS, a shared cache keeps the page at
-most SHARED_SECONDS + 1 + SHARED_STALE_SECONDS more (nginx counts whole seconds), so a confirmed
-signature shows in the counts within 5 s (issue 8); any change to the campaign's tracker data
+Freshness, see docs/pages.md: counts (a place page's, kept apart by figures(), and the home's content
+with its counts) live at most PAGE_SECONDS, a shared cache keeps the page at most SHARED_SECONDS + 1 +
+SHARED_STALE_SECONDS more (nginx counts whole seconds), so a confirmed signature shows in the counts
+within 5 s (issue 8); a place page's content lives up to CONTENT_SECONDS, and any change to the campaign's tracker data
 (statuses, timeline, agencies, partnerships, sources, officials, positions, petitions, the campaign,
 its places) replaces the campaign's generation, which every key holds, so the next request renders
 anew (web.receivers).
@@ -89,7 +90,8 @@ def invalidate(slug: str) -> None:
     try:
         cache.set(f"{_PREFIX}:gen:{slug}", secrets.token_hex(4), timeout=None)
     except RedisError:
-        # An organizer's change must not fail for the cache: its pages expire within PAGE_SECONDS.
+        # An organizer's change must not fail for the cache: its pages expire by themselves (place
+        # pages' content within CONTENT_SECONDS).
         logger.warning("page cache unreachable: pages of a changed campaign expire by themselves")
 
 

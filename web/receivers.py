@@ -2,7 +2,8 @@
 
 Connected in WebConfig.ready(). Each change replaces the campaign's generation at once and again
 after the commit, so a request that read the old rows just before the commit cannot keep them
-cached past that moment (a request still rendering then can, for at most PAGE_SECONDS).
+cached past that moment (a request still rendering then can, for at most its entry's lifetime).
+Imports save in bulk, without per-row signals: they send campaigns.signals.tracker_imported.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from campaigns.models import (
     Source,
     TimelineEvent,
 )
-from campaigns.signals import place_status_changed
+from campaigns.signals import place_status_changed, tracker_imported
 from donations.models import DonationSettings
 from web import page_cache
 
@@ -54,6 +55,7 @@ def connect() -> None:
     through = Agency.places.through
     m2m_changed.connect(_agency_places_changed, sender=through, dispatch_uid="web.page_cache.agency_places")
     place_status_changed.connect(_status_changed, dispatch_uid="web.page_cache.place_status_changed")
+    tracker_imported.connect(_imported, dispatch_uid="web.page_cache.tracker_imported")
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -86,6 +88,11 @@ def _agency_places_changed(instance: Model, pk_set: set[int] | None, reverse: bo
 
 def _status_changed(campaign: Campaign, **kwargs: Any) -> None:
     _invalidate([campaign.slug])
+
+
+def _imported(campaign: Campaign | None, **kwargs: Any) -> None:
+    # Places are shared: an import of places may rename one any campaign shows.
+    _invalidate([campaign.slug] if campaign is not None else _slugs(Campaign.objects.all()))
 
 
 def _slugs(campaigns: Any) -> list[str]:

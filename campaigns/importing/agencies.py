@@ -25,6 +25,7 @@ from campaigns.importing.place_matching import PlaceIndex, split_kind
 from campaigns.models import Agency, Campaign, Citation, DatePrecision, Partnership, Place, Program, Source, Vendor
 from campaigns.models.dates import check_partial_date
 from campaigns.models.places import US_STATE, search_form
+from campaigns.signals import tracker_imported
 
 REQUIRED = ("agency", "state", "place")
 # Columns that say something about a partnership, so need vendor and program.
@@ -120,7 +121,9 @@ class AgencyImporter:
         writes = _Writes(self.campaign, plans, sources)
         writes.plan(errors)
         errors.raise_if_any()
-        return writes.apply()
+        report = writes.apply()
+        tracker_imported.send(sender=AgencyImporter, campaign=self.campaign)
+        return report
 
 
 # 1. One row on its own

@@ -14,6 +14,7 @@ from campaigns.importing.engine import Errors, Report, Row, header_of, read_csv,
 from campaigns.importing.place_matching import split_kind
 from campaigns.models import Place
 from campaigns.models.places import OCD_PLACE_ID, search_form
+from campaigns.signals import tracker_imported
 
 COLUMNS = ("id", "name", "census_geoid")
 # What an import may set; population, county and coordinates come from elsewhere and are left alone.
@@ -127,6 +128,8 @@ def write_places(wanted: dict[str, dict[str, Any]]) -> Report:
             (to_update if place.pk else to_create).append(place)
     Place.objects.bulk_create(to_create, batch_size=CREATE_BATCH)
     Place.objects.bulk_update(to_update, FIELDS, batch_size=UPDATE_BATCH)
+    if to_create or to_update:
+        tracker_imported.send(sender=write_places, campaign=None)
     others = sum(1 for values in wanted.values() if values["kind"] == Place.Kind.OTHER)
     if others:
         report.notes.append(f"{others} place name(s) end in no kind word (city, town, township…): kind “other”.")

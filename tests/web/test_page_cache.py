@@ -275,7 +275,41 @@ def test_a_place_counts_refresh_without_rendering_its_content_again(
 
     assert 'data-count="signatures">1<' in fresh
     assert "<!--slot:" not in fresh
-    assert page_cache.SHORTEST_CONTENT_SECONDS >= 10, "content outlives its counts by far"
+
+
+def test_a_new_count_names_a_new_copy_so_no_cache_keeps_the_old_one(client, bloomfield, ring, monkeypatch):
+    monkeypatch.setattr(page_cache, "PAGE_SECONDS", 1)
+    monkeypatch.setattr(page_cache, "SHORTEST_SECONDS", 1)
+    petition = Petition.objects.create(campaign=ring, slug="end-ring", title="End it", text="We ask.")
+    before = client.get(_url(bloomfield)).headers["ETag"]
+    tallies.add_to_tallies([(petition.pk, bloomfield.pk)])
+    time.sleep(1.2)
+
+    revalidated = client.get(_url(bloomfield), headers={"if-none-match": before})
+
+    assert revalidated.status_code == 200, "the proxy revalidates with If-None-Match: a 304 would keep 0"
+    assert revalidated.headers["ETag"] != before
+    assert 'data-count="signatures">1<' in revalidated.content.decode()
+
+
+def test_the_place_page_has_a_slot_for_every_public_count(bloomfield, ring):
+    from campaigns.api.public.counts import place_counts
+    from web.tracker import PLACE_COUNTS
+
+    assert set(PLACE_COUNTS) == set(place_counts(campaign=ring, place=bloomfield))
+
+
+def test_an_import_of_places_shows_at_once(client, bloomfield, ring):
+    from campaigns.importing.places import write_places
+    from campaigns.models.places import search_form
+
+    client.get(_url(bloomfield))
+    name = "Bloomfield Township"
+    values = {"ocd_id": bloomfield.ocd_id, "name": name, "kind": bloomfield.kind, "state": "NJ", "census_geoid": ""}
+    values["search_name"] = search_form(name)
+    write_places({bloomfield.ocd_id: values})
+
+    assert "Bloomfield Township" in client.get(_url(bloomfield)).content.decode()
 
 
 def test_counts_are_written_as_the_page_language_writes_numbers(bloomfield, ring):
