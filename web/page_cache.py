@@ -9,10 +9,10 @@ SHARED_SECONDS.
 Freshness, see docs/pages.md: counts (a place page's, kept apart by figures(), and the home's content
 with its counts) live at most PAGE_SECONDS, a shared cache keeps the page at most SHARED_SECONDS + 1 +
 SHARED_STALE_SECONDS more (nginx counts whole seconds), so a confirmed signature shows in the counts
-within 5 s (issue 8); a place page's content lives up to CONTENT_SECONDS, and any change to the campaign's tracker data
-(statuses, timeline, agencies, partnerships, sources, officials, positions, petitions, the campaign,
-its places) replaces the campaign's generation, which every key holds, so the next request renders
-anew (web.receivers).
+within 5 s (issue 8). A place page's content lives up to CONTENT_SECONDS; any change to the
+campaign's tracker data (statuses, timeline, agencies, partnerships, sources, officials, positions,
+petitions, the campaign, its places, an import) replaces the campaign's generation, which every key
+holds, so the next request renders anew (web.receivers).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import random
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -50,6 +51,7 @@ SHORTEST_CONTENT_SECONDS = 20
 SHARED_SECONDS = 1
 SHARED_STALE_SECONDS = 1
 _PREFIX = "page"
+_T = TypeVar("_T")
 logger = logging.getLogger(__name__)
 
 
@@ -95,52 +97,9 @@ def invalidate(slug: str) -> None:
         logger.warning("page cache unreachable: pages of a changed campaign expire by themselves")
 
 
-def fragment(
-    slug: str, page: str, build: Callable[[], tuple[str, str]], *, seconds: Callable[[], int] | None = None
-) -> Fragment:
-    """The cached content of `page` in the active language, or `build()`'s (title, html), kept `seconds()`.
-
-    By default it lives as long as figures do (lifetime()): content with its counts in it. Content
-    whose counts are slots, filled from figures(), may live content_lifetime(): every change but a
-    count replaces the campaign's generation anyway. With the cache unreachable, every request renders
-    its own (fail open, like the throttles).
-    """
-    try:
-        key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:{translation.get_language()}"
-        found = cache.get(key)
-    except RedisError:
-        logger.warning("page cache unreachable: rendering the page for this request")
-        key, found = "", None
-    if isinstance(found, Fragment):
-        return Fragment(found.title, mark_safe(found.body), found.tag)  # noqa: S308 (our own rendering)
-    title, body = build()
-    # Named by what it holds: a rendering like the last one keeps browsers' and the proxy's copies valid.
-    tag = hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()[:32]
-    made = Fragment(title, mark_safe(body), tag)  # noqa: S308 (rendered by our templates)
-    if key:
-        try:
-            cache.set(key, made, timeout=(seconds or lifetime)())
-        except RedisError:
-            logger.warning("page cache unreachable: the page was not kept")
-    return made
-
-
-def figures(slug: str, page: str, count: Callable[[], dict[str, int]]) -> dict[str, int]:
-    """`count()`'s figures for `page`, kept lifetime() like content with its counts in it."""
-    try:
-        key = f"{_PREFIX}:{slug}:{generation(slug)}:{page}:figures"
-        found = cache.get(key)
-    except RedisError:
-        key, found = "", None
-    if isinstance(found, dict):
-        return found
-    counted = count()
-    if key:
-        try:
-            cache.set(key, counted, timeout=lifetime())
-        except RedisError:
-            logger.warning("page cache unreachable: the figures were not kept")
-    return counted
+def lifetime() -> int:
+    """Seconds an entry with counts is kept: from SHORTEST_SECONDS to PAGE_SECONDS, at random."""
+    return random.randint(min(SHORTEST_SECONDS, PAGE_SECONDS), PAGE_SECONDS)  # noqa: S311 (spreading load, not a secret)
 
 
 def content_lifetime() -> int:
@@ -148,9 +107,51 @@ def content_lifetime() -> int:
     return random.randint(SHORTEST_CONTENT_SECONDS, CONTENT_SECONDS)  # noqa: S311 (spreading load, not a secret)
 
 
-def lifetime() -> int:
-    """Seconds an entry with counts is kept: from SHORTEST_SECONDS to PAGE_SECONDS, at random."""
-    return random.randint(min(SHORTEST_SECONDS, PAGE_SECONDS), PAGE_SECONDS)  # noqa: S311 (spreading load, not a secret)
+def fragment(
+    slug: str, page: str, build: Callable[[], tuple[str, str]], *, seconds: Callable[[], int] = lifetime
+) -> Fragment:
+    """The cached content of `page` in the active language, or `build()`'s (title, html), kept `seconds()`.
+
+    By default it lives as long as figures do (lifetime()): content with its counts in it. Content
+    whose counts are slots, filled from figures(), may live content_lifetime(): every change but a
+    count replaces the campaign's generation anyway.
+    """
+
+    def make() -> Fragment:
+        title, body = build()
+        # Named by what it holds: a rendering like the last one keeps browsers' and the proxy's copies valid.
+        tag = hashlib.sha256(f"{title}\0{body}".encode()).hexdigest()[:32]
+        return Fragment(title, mark_safe(body), tag)  # noqa: S308 (rendered by our templates)
+
+    found = _kept(slug, f"{page}:{translation.get_language()}", Fragment, make, seconds)
+    return Fragment(found.title, mark_safe(found.body), found.tag)  # noqa: S308 (our own rendering)
+
+
+def figures(slug: str, page: str, count: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """`count()`'s figures for `page`, kept lifetime() like content with its counts in it."""
+    return _kept(slug, f"{page}:figures", dict, count, lifetime)
+
+
+def _kept(slug: str, name: str, kind: type[_T], make: Callable[[], _T], seconds: Callable[[], int]) -> _T:
+    """The campaign's current entry `name` if it is a `kind`, else `make()`'s, kept `seconds()`.
+
+    With the cache unreachable, every request makes its own (fail open, like the throttles).
+    """
+    try:
+        key = f"{_PREFIX}:{slug}:{generation(slug)}:{name}"
+        found = cache.get(key)
+    except RedisError:
+        logger.warning("page cache unreachable: rendering the page for this request")
+        key, found = "", None
+    if isinstance(found, kind):
+        return found
+    made = make()
+    if key:
+        try:
+            cache.set(key, made, timeout=seconds())
+        except RedisError:
+            logger.warning("page cache unreachable: the page was not kept")
+    return made
 
 
 def etag(request: HttpRequest, content: Fragment) -> str:

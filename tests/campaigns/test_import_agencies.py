@@ -394,3 +394,13 @@ def test_it_imports_from_a_url(served, library):
     assert "10 were created" in out
     assert Agency.objects.count() == 4
     assert AuditEvent.objects.get(details__has_key="import").details["import"]["file"] == f"{served}/agencies.csv"
+
+
+def test_an_import_makes_the_campaigns_cached_pages_render_anew(tmp_path, library):
+    """Bulk writes send no per-row signal: the importer says so itself (campaigns.signals.tracker_imported)."""
+    from web import page_cache
+
+    before = page_cache.generation("ring")
+    run(write(tmp_path, GOOD))
+
+    assert page_cache.generation("ring") != before

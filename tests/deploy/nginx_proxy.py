@@ -30,10 +30,6 @@ class Proxy:
     folder: Path
     forwarded_proto: str | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
     def point_at(self, upstream_port: int) -> None:
         """Send requests to another upstream from now on (nginx reloads; its cache stays)."""
         (self.folder / "site.conf").write_text(
@@ -73,11 +69,11 @@ def site_config(*, upstream_port: int, port: int, folder: Path, forwarded_proto:
     return text
 
 
-def main_config(folder: Path, *, workers: int = 1) -> str:
+def main_config(folder: Path) -> str:
     """nginx's own nginx.conf around the site file, every path inside `folder`."""
     kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in kinds)
-    return f"""worker_processes {workers};
+    return f"""worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
 events {{ worker_connections 1024; }}
@@ -89,7 +85,7 @@ http {{
 
 
 @contextmanager
-def nginx_proxy(upstream_port: int, *, forwarded_proto: str | None = None, workers: int = 1) -> Iterator[Proxy]:
+def nginx_proxy(upstream_port: int, *, forwarded_proto: str | None = None) -> Iterator[Proxy]:
     """A running nginx with the deploy file in front of 127.0.0.1:`upstream_port`; stopped and removed after."""
     folder = Path(tempfile.mkdtemp(prefix="townhall-nginx-"))
     # Run as root, nginx's workers drop to nobody: they must be able to write the cache and temp files.
@@ -98,7 +94,7 @@ def nginx_proxy(upstream_port: int, *, forwarded_proto: str | None = None, worke
     (folder / "site.conf").write_text(
         site_config(upstream_port=upstream_port, port=port, folder=folder, forwarded_proto=forwarded_proto)
     )
-    (folder / "nginx.conf").write_text(main_config(folder, workers=workers))
+    (folder / "nginx.conf").write_text(main_config(folder))
     command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
