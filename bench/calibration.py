@@ -6,9 +6,15 @@ printing this next to a bench's figures says which runs can be compared.
 
 from __future__ import annotations
 
+import os
 import time
 
 LOOP = 3_000_000
+# A machine still busy with a previous run (its throwaway database dropped, vacuumed, checkpointed)
+# measures far worse: bench/load_mixed.py started right after another run answered 92 of 100
+# signatures/s, and 100/s from a load average under this on two cores.
+SETTLED_LOAD = 0.7
+SETTLE_SECONDS = 300.0
 
 
 def loop_milliseconds(rounds: int = 3) -> float:
@@ -23,3 +29,13 @@ def loop_milliseconds(rounds: int = 3) -> float:
 
 def describe() -> str:
     return f"a fixed Python loop took {loop_milliseconds():.0f} ms of CPU (86-100 on this machine on 2026-11-29)"
+
+
+def wait_until_settled(seconds: float = SETTLE_SECONDS, limit: float = SETTLED_LOAD) -> str:
+    """Waits at most `seconds` for the 1-minute load average to fall under `limit`; says how it went."""
+    started = time.monotonic()
+    while os.getloadavg()[0] >= limit and time.monotonic() - started < seconds:
+        time.sleep(5)
+    load = os.getloadavg()[0]
+    verdict = "settled" if load < limit else f"still busy after {seconds:.0f} s: compare with care"
+    return f"load average {load:.2f} after waiting {time.monotonic() - started:.0f} s for under {limit} ({verdict})"

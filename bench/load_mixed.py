@@ -14,7 +14,8 @@ after a WARM_UP, every kind of request arrives open-loop at its own rate, as vis
 sent at its scheduled time whatever the earlier ones are doing, from a pool of keep-alive
 connections, and its latency counts from that time, so a tier that falls behind cannot hide it.
 
-- place pages (PAGE_RATE/s, any of the tracked places) come from the proxy's cache, which asks
+- place pages (PAGE_RATE/s, any of the tracked places, SHARED_CLICK_SHARE of them opened from a
+  shared post with a click id of their own) come from the proxy's cache, which asks
   gunicorn again after a second, and gunicorn's from the page cache (web/page_cache.py: a place's
   content kept 20-30 s or until a change, its counts 1-2 s), as in production;
 - the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
@@ -56,9 +57,14 @@ from dataclasses import dataclass, field
 
 import django
 
+from bench import calibration
+
 RATE = 100.0
 PAGE_RATE = 100.0
 COUNT_RATE = 25.0
+# Readers who open a link shared on a social network: it carries a click id of its own (?fbclid=),
+# which the proxy's cache key leaves out (deploy/nginx.conf).
+SHARED_CLICK_SHARE = 0.5
 LETTER_RATE = 10.0
 SECONDS = 30.0
 # Longer than the signing bench's 5 s: beat runs every periodic task once when it starts, and each
@@ -123,13 +129,18 @@ def main() -> int:
     parser.add_argument("--worker-class", choices=("sync", "gthread"))
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--warm-up", type=float, default=WARM_UP)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=calibration.SETTLE_SECONDS,
+        help="seconds to wait at most for an idle machine first (0: none)",
+    )
     options = parser.parse_args()
     default_class, default_workers, default_threads = SHAPES[options.proxy]
     options.worker_class = options.worker_class or default_class
     options.workers = options.workers or default_workers
     options.threads = options.threads or default_threads
     django.setup()
-    from bench import calibration
     from bench.mail_rig import bench_database, celery_workers, sink_process, worker_environment
     from bench.signing_throughput import _seed, _web_environment, gunicorn
     from tests.deploy import nginx_proxy
@@ -138,6 +149,7 @@ def main() -> int:
     if options.proxy and not nginx_proxy.available():
         print(f"{nginx_proxy.NGINX} is missing: `apt-get install nginx-light` (or run with --no-proxy)")
         return 2
+    print(f"before the run: {calibration.wait_until_settled(options.settle)}", flush=True)
 
     with bench_database(), sink_process() as sink, throwaway_redis() as redis_server:
         place_ids = _seed()
@@ -148,7 +160,7 @@ def main() -> int:
         port = free_port()
         workers = [("transactional", 2), ("bulk", 1)]
         load = os.getloadavg()[0]
-        print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} before the run; all parts share them")
+        print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} once seeded; all parts share them")
         print(f"speed before the run: {calibration.describe()}")
         shape = (
             f"{options.workers} sync"
@@ -208,13 +220,17 @@ def traffic(place_ids: list[int], options: argparse.Namespace) -> list[Traffic]:
 
         return make
 
+    def place_page(place_id: int, rng: random.Random) -> str:
+        path = f"/campaigns/{CAMPAIGN}/places/{place_id}/"
+        return f"{path}?fbclid=IwAR{rng.getrandbits(64):x}" if rng.random() < SHARED_CLICK_SHARE else path
+
     letters = f"/api/v1/campaigns/{CAMPAIGN}/letters/{LETTER_DRIVE}/letters/"
     return [
         Traffic(
             "place page",
             options.page_rate,
             24,
-            read(lambda rng: f"/campaigns/{CAMPAIGN}/places/{rng.choice(place_ids)}/"),
+            read(lambda rng: place_page(rng.choice(place_ids), rng)),
         ),
         Traffic(
             "count", options.count_rate, 8, read(lambda _rng: f"/api/v1/campaigns/{CAMPAIGN}/petitions/{PETITION}/")

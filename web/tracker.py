@@ -35,6 +35,10 @@ PLACES_PER_PAGE = 50
 # The figures of campaigns.api.public.counts.place_counts, slots in a place's kept content.
 PLACE_COUNTS = ("signatures", "letters")
 SEARCH_LIMIT = 20
+# What the home reads of a query. A link with only other parameters (a share's ?fbclid=, a mailing's
+# ?utm_source=) opens the unfiltered page, and gets its cached copy.
+HOME_FILTERS = ("q", "state", "status")
+HOME_PARAMETERS = (*HOME_FILTERS, "page")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Marker:
 
 @require_GET
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.GET:
+    if not any(name in request.GET for name in HOME_PARAMETERS):
         # The unfiltered first page, what a shared link opens: cached (web.page_cache).
         content = page_cache.fragment(slug, "home", lambda: _home(slug))
         return _cached_page(request, "web/tracker/campaign.html", content)
@@ -73,7 +77,8 @@ def _cached_page(request: HttpRequest, template: str, content: page_cache.Fragme
     """The page around cached content, rendered for this request (the path in its language form)."""
     if (unchanged := page_cache.not_modified(request, content)) is not None:
         return unchanged
-    response = TemplateResponse(request, template, {"page": content})
+    # Its query changes nothing (a click id, a utm_ tag) and must not reach everyone's copy of it.
+    response = TemplateResponse(request, template, {"page": content, "language_next": request.path})
     response.render()
     return page_cache.with_headers(response, page_cache.etag(request, content))
 
@@ -149,7 +154,7 @@ def _within(properties: dict[str, Any], filters: queries.PlaceFilters) -> bool:
 
 
 def _asked(request: HttpRequest) -> bool:
-    return any(request.GET.get(name) for name in ("q", "state", "status"))
+    return any(request.GET.get(name) for name in HOME_FILTERS)
 
 
 def _without_page(request: HttpRequest) -> str:

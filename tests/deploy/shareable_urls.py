@@ -1,4 +1,5 @@
-"""Two answers that both say `public, max-age=60`: one sets a cookie, so no shared cache may keep it."""
+"""Answers that say `public, max-age=60`: one sets a cookie, so no shared cache may keep it; one shows the
+query Django received, so a test can tell which request's answer the proxy kept."""
 
 from __future__ import annotations
 
@@ -19,4 +20,14 @@ def _public_with_cookie(request: HttpRequest) -> HttpResponse:
     return response
 
 
-urlpatterns = [path("public/", _public), path("public-with-cookie/", _public_with_cookie)]
+def _public_query(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(f"query: {request.META.get('QUERY_STRING', '')}")
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+urlpatterns = [
+    path("public/", _public),
+    path("public-with-cookie/", _public_with_cookie),
+    path("public-query/", _public_query),
+]

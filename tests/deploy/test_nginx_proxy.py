@@ -103,6 +103,37 @@ def test_a_response_that_sets_a_cookie_is_never_kept_even_if_it_says_public(prox
     assert "visitor=alice" in (to_bob.getheader("Set-Cookie") or ""), "bob's answer came from Django, not alice's copy"
 
 
+def test_a_shared_link_with_a_click_id_is_served_the_kept_page(proxy, place):
+    path = f"/campaigns/ring/places/{place.pk}/"
+    get(proxy, path)
+
+    clicks = [get(proxy, f"{path}?fbclid=IwAR{n}&utm_source=facebook") for n in range(3)]
+
+    assert [click.getheader("X-Cache-Status") for click in clicks] == ["HIT", "HIT", "HIT"]
+    assert all(click.status == 200 and "Bloomfield" in body(click) for click in clicks)
+
+
+@pytest.mark.urls("tests.deploy.shareable_urls")
+def test_the_proxy_keys_pages_without_tracking_parameters_and_keeps_every_other_one(proxy):
+    first = get(proxy, "/public-query/?utm_source=mail&state=CA&mc_eid=7f3a")
+    tracked = [
+        "/public-query/?state=CA",
+        "/public-query/?state=CA&fbclid=IwAR1",
+        "/public-query/?fbclid=IwAR2&state=CA",
+        "/public-query/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e&state=CA&gclid=f",
+    ]
+    others = ["/public-query/?state=NY&fbclid=IwAR3", "/public-query/?xfbclid=1&state=CA", "/public-query/?q=fbclid=1"]
+
+    assert body(first) == "query: utm_source=mail&state=CA&mc_eid=7f3a", "Django receives the whole query"
+    for path in tracked:
+        kept = get(proxy, path)
+        assert (kept.getheader("X-Cache-Status"), body(kept)) == ("HIT", body(first)), path
+    for path in others:
+        answered = get(proxy, path)
+        assert answered.getheader("X-Cache-Status") == "MISS", path
+        assert body(answered) == "query: " + path.split("?", 1)[1], path
+
+
 def test_a_form_page_gives_each_reader_their_own_token(proxy, place):
     first, second = get(proxy, "/my-data/"), get(proxy, "/my-data/")
 

@@ -67,6 +67,29 @@ def test_the_campaign_home_first_page_is_cached_and_a_filtered_one_is_not(client
     assert len(queries) > 0, "a search or filter is answered from the database"
 
 
+@pytest.mark.parametrize("page", ["/campaigns/ring/", "place"])
+def test_a_shared_link_with_tracking_parameters_gets_the_page_everyone_gets(
+    client, bloomfield, page, django_assert_num_queries
+):
+    path = _url(bloomfield) if page == "place" else page
+    plain = client.get(path)
+    with django_assert_num_queries(0):
+        shared = client.get(path, {"fbclid": "IwAR0abc", "utm_source": "newsletter"})
+
+    assert shared.status_code == 200
+    assert shared.content == plain.content, "the same bytes: no reader's click id in a copy others get"
+    assert "s-maxage" in shared.headers["Cache-Control"], "a shared copy, as the plain link's"
+
+
+def test_a_later_page_of_the_list_is_not_the_cached_home(client, ring):
+    client.get("/campaigns/ring/")
+
+    later = client.get("/campaigns/ring/", {"page": "2", "utm_source": "newsletter"})
+
+    assert later.status_code == 200
+    assert "s-maxage" not in later.headers.get("Cache-Control", "")
+
+
 def test_a_status_change_shows_at_once_on_the_place_page_and_the_home(client, bloomfield, ring):
     client.get(_url(bloomfield))
     client.get("/campaigns/ring/")
