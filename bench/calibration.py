@@ -12,8 +12,8 @@ import time
 LOOP = 3_000_000
 # A machine still busy with a previous run (its throwaway database dropped, vacuumed, checkpointed)
 # measures far worse: bench/load_mixed.py started right after another run answered 92 of 100
-# signatures/s, and 100/s from a load average under this on two cores.
-SETTLED_LOAD = 0.7
+# signatures/s, and 100/s from a 1-minute load average under 0.7 on two cores.
+SETTLED_LOAD = 0.35 * (os.cpu_count() or 1)
 SETTLE_SECONDS = 300.0
 
 
@@ -38,4 +38,5 @@ def wait_until_settled(seconds: float = SETTLE_SECONDS, limit: float = SETTLED_L
         time.sleep(5)
     load = os.getloadavg()[0]
     verdict = "settled" if load < limit else f"still busy after {seconds:.0f} s: compare with care"
-    return f"load average {load:.2f} after waiting {time.monotonic() - started:.0f} s for under {limit} ({verdict})"
+    waited = time.monotonic() - started
+    return f"load average {load:.2f} after waiting {waited:.0f} s for under {limit:.2f} ({verdict})"

@@ -155,8 +155,11 @@ def _kept(slug: str, name: str, kind: type[_T], make: Callable[[], _T], seconds:
 
 
 def etag(request: HttpRequest, content: Fragment) -> str:
-    """Names this content at this address (its language form goes back to it) in this language."""
-    parts = (content.tag, translation.get_language() or "", request.get_full_path())
+    """Names this content at this address (its language form goes back to it) in this language.
+
+    The path alone: a cached page is the same whatever its query (a shared link's click id).
+    """
+    parts = (content.tag, translation.get_language() or "", request.path)
     return '"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
 
 

@@ -20,7 +20,7 @@ def _public_with_cookie(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _public_query(request: HttpRequest) -> HttpResponse:
+def _public_query(request: HttpRequest, slug: str = "") -> HttpResponse:
     response = HttpResponse(f"query: {request.META.get('QUERY_STRING', '')}")
     patch_cache_control(response, public=True, max_age=60)
     return response
@@ -30,4 +30,6 @@ urlpatterns = [
     path("public/", _public),
     path("public-with-cookie/", _public_with_cookie),
     path("public-query/", _public_query),
+    # Where deploy/nginx.conf keys without tracking parameters: a campaign home's address.
+    path("campaigns/<slug:slug>/", _public_query),
 ]

@@ -22,6 +22,9 @@ from tests.emails.celery_broker import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# nginx's statuses for an answer it gave from its cache, without Django.
+ANSWERED_BY_THE_PROXY = {"HIT", "STALE", "UPDATING"}
+
 
 @pytest.fixture
 def proxy(live_server: Any) -> Iterator[nginx_proxy.Proxy]:
@@ -109,20 +112,27 @@ def test_a_shared_link_with_a_click_id_is_served_the_kept_page(proxy, place):
 
     clicks = [get(proxy, f"{path}?fbclid=IwAR{n}&utm_source=facebook") for n in range(3)]
 
-    assert [click.getheader("X-Cache-Status") for click in clicks] == ["HIT", "HIT", "HIT"]
+    # Kept a second only (s-maxage=1): on a slow machine a click may get the copy while it is renewed.
+    assert {click.getheader("X-Cache-Status") for click in clicks} <= ANSWERED_BY_THE_PROXY
     assert all(click.status == 200 and "Bloomfield" in body(click) for click in clicks)
 
 
 @pytest.mark.urls("tests.deploy.shareable_urls")
-def test_the_proxy_keys_pages_without_tracking_parameters_and_keeps_every_other_one(proxy):
-    first = get(proxy, "/public-query/?utm_source=mail&state=CA&mc_eid=7f3a")
+def test_a_page_is_keyed_without_tracking_parameters_and_with_every_other_one(proxy):
+    first = get(proxy, "/campaigns/echo/?utm_source=mail&state=CA&mc_eid=7f3a")
     tracked = [
-        "/public-query/?state=CA",
-        "/public-query/?state=CA&fbclid=IwAR1",
-        "/public-query/?fbclid=IwAR2&state=CA",
-        "/public-query/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e&state=CA&gclid=f",
+        "/campaigns/echo/?state=CA",
+        "/campaigns/echo/?state=CA&fbclid=IwAR1",
+        "/campaigns/echo/?fbclid=IwAR2&state=CA",
+        "/campaigns/echo/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e&state=CA&gclid=f",
     ]
-    others = ["/public-query/?state=NY&fbclid=IwAR3", "/public-query/?xfbclid=1&state=CA", "/public-query/?q=fbclid=1"]
+    others = [
+        "/campaigns/echo/?state=NY&fbclid=IwAR3",
+        "/campaigns/echo/?xfbclid=1&state=CA",
+        "/campaigns/echo/?q=fbclid=1",
+        "/campaigns/echo/?fbclid&state=CA",
+        "/campaigns/echo/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e&fbclid=f&gclid=g&state=CA",
+    ]
 
     assert body(first) == "query: utm_source=mail&state=CA&mc_eid=7f3a", "Django receives the whole query"
     for path in tracked:
@@ -132,6 +142,17 @@ def test_the_proxy_keys_pages_without_tracking_parameters_and_keeps_every_other_
         answered = get(proxy, path)
         assert answered.getheader("X-Cache-Status") == "MISS", path
         assert body(answered) == "query: " + path.split("?", 1)[1], path
+
+
+@pytest.mark.urls("tests.deploy.shareable_urls")
+def test_any_other_address_is_keyed_on_its_whole_query(proxy):
+    # The public API's pagination links repeat the query: a reader's click id must not reach others.
+    get(proxy, "/public-query/?state=CA")
+
+    clicked = get(proxy, "/public-query/?state=CA&fbclid=IwAR1")
+
+    assert clicked.getheader("X-Cache-Status") == "MISS"
+    assert body(clicked) == "query: state=CA&fbclid=IwAR1"
 
 
 def test_a_form_page_gives_each_reader_their_own_token(proxy, place):

@@ -78,6 +78,7 @@ def test_a_shared_link_with_tracking_parameters_gets_the_page_everyone_gets(
 
     assert shared.status_code == 200
     assert shared.content == plain.content, "the same bytes: no reader's click id in a copy others get"
+    assert shared.headers["ETag"] == plain.headers["ETag"], "a copy kept from either revalidates for both"
     assert "s-maxage" in shared.headers["Cache-Control"], "a shared copy, as the plain link's"
 
 
