@@ -20,7 +20,9 @@ connections, and its latency counts from that time, so a tier that falls behind 
   content kept 20-30 s or until a change, its counts 1-2 s), as in production;
 - the petition's count (COUNT_RATE/s), the API detail a widget or the petition page polls;
 - signatures (RATE/s), a new address each;
-- letters (LETTER_RATE/s) to the place's official, a new address each.
+- letters (LETTER_RATE/s) to the place's official, a new address each;
+- with `--petition-page-rate N`, the petition's page, where signers land: rendered for each visitor
+  (its form's CSRF token), so every view reaches gunicorn. Not in the issue's mix: off by default.
 
 The default mix is a viral day's peak scaled up: a place-page view and a quarter of a count read
 per signature, a letter for every ten signatures (`--page-rate` etc. change it). A closed-loop
@@ -123,6 +125,9 @@ def main() -> int:
     parser.add_argument("--page-rate", type=float, default=PAGE_RATE, help="place pages per second")
     parser.add_argument("--count-rate", type=float, default=COUNT_RATE, help="count reads per second")
     parser.add_argument("--letter-rate", type=float, default=LETTER_RATE, help="letters per second")
+    parser.add_argument(
+        "--petition-page-rate", type=float, default=0.0, help="petition page views per second (rendered per visitor)"
+    )
     parser.add_argument("--no-proxy", dest="proxy", action="store_false", help="clients straight to gunicorn")
     parser.add_argument("--workers", type=int, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, help="threads per gthread worker")
@@ -225,6 +230,7 @@ def traffic(place_ids: list[int], options: argparse.Namespace) -> list[Traffic]:
         return f"{path}?fbclid=IwAR{rng.getrandbits(64):x}" if rng.random() < SHARED_CLICK_SHARE else path
 
     letters = f"/api/v1/campaigns/{CAMPAIGN}/letters/{LETTER_DRIVE}/letters/"
+    petition_page = f"/campaigns/{CAMPAIGN}/petitions/{PETITION}/"
     return [
         Traffic(
             "place page",
@@ -237,6 +243,7 @@ def traffic(place_ids: list[int], options: argparse.Namespace) -> list[Traffic]:
         ),
         Traffic("sign", options.rate, 24, write(SIGN_PATH, "signer", {})),
         Traffic("letter", options.letter_rate, 8, write(letters, "writer", {"text": LETTER_TEXT})),
+        Traffic("petition", options.petition_page_rate, 24, read(lambda _rng: petition_page)),
     ]
 
 
@@ -335,7 +342,7 @@ def report(tally: Tally, kinds: list[Traffic], options: argparse.Namespace) -> i
     columns = f"{'endpoint':<12} {'offered/s':>9} {'answered':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}"
     print(f"{columns}  statuses; proxy cache")
     problems = list(tally.failures)
-    for kind in kinds:
+    for kind in (kind for kind in kinds if kind.rate > 0):
         endpoint, answered = kind.endpoint, tally.in_window[kind.endpoint]
         print(
             f"{endpoint:<12} {kind.rate:>9.0f} {answered:>9,} {answered / options.seconds:>8.1f} "
