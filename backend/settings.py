@@ -197,6 +197,9 @@ TWO_FACTOR_REQUIRED_PATHS = ("/admin/", "/api/v1/organizer/", "/metrics")
 TWO_FACTOR_SETUP_URL = "/accounts/2fa/"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Townhall"
+# A code typed as its 30 s step ends is checked in the next one: accept the step before and after,
+# as RFC 6238 (5.2) recommends; allauth still refuses a code used once.
+MFA_TOTP_TOLERANCE = 1
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True
 # allauth's own page loads Redoc from a CDN; /api/docs/accounts/ shows the spec with our copy.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 
@@ -12,6 +15,7 @@ from tests.totp import current_code
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/organizer/me/"
+MID_STEP = dt.datetime(2026, 11, 29, 12, 0, 15, tzinfo=dt.UTC)  # 15 s into a 30 s TOTP step
 
 
 def assert_refused(client) -> None:
@@ -146,3 +150,16 @@ def test_it_opens_the_admin_to_a_staff_user_after_the_password_and_a_totp_code(c
     assert client.session["_auth_user_id"] == str(operator.pk)
     assert admin.status_code == 200
     assert client.get(ME).json()["is_operator"] is True
+
+
+@time_machine.travel(MID_STEP, tick=False)  # no step may end between making a code and checking it
+def test_a_code_typed_as_its_step_ends_still_signs_in_and_an_older_one_does_not(client, operator):
+    sign_in_with_password(client, operator)
+    too_old = client.post("/accounts/2fa/authenticate/", {"code": current_code(operator.totp_secret, steps_ago=2)})
+    assert "_auth_user_id" not in client.session, "a code a minute old is refused"
+
+    just_turned = client.post("/accounts/2fa/authenticate/", {"code": current_code(operator.totp_secret, steps_ago=1)})
+
+    assert too_old.status_code == 200
+    assert just_turned.status_code == 302
+    assert client.session["_auth_user_id"] == str(operator.pk)
