@@ -37,7 +37,7 @@ PLACE_COUNTS = ("signatures", "letters")
 SEARCH_LIMIT = 20
 # What the home reads of a query. A link with only other parameters (a share's ?fbclid=, a mailing's
 # ?utm_source=) opens the unfiltered page, and gets its cached copy.
-HOME_FILTERS = ("q", "state", "status")
+HOME_FILTERS = tuple(TrackerSearchForm.base_fields)  # q, state, status
 HOME_PARAMETERS = (*HOME_FILTERS, "page")
 
 

@@ -69,6 +69,16 @@ def test_nginx_accepts_the_deploy_file(tmp_path):
     assert checked.returncode == 0, checked.stderr
 
 
+def test_the_maps_that_drop_tracking_parameters_are_one_chain_of_one_pattern():
+    # nginx has no loop: six maps repeat one pattern, each reading the one before; an edit to one alone
+    # would strip a parameter only when it comes first.
+    maps = re.findall(r"map (\$\w+) \$townhall_args_(\d) \{\n\s+(\S+) ", nginx_proxy.DEPLOY_CONF.read_text())
+
+    assert [number for _source, number, _pattern in maps] == ["1", "2", "3", "4", "5", "6"]
+    assert [source for source, _number, _pattern in maps] == ["$args", *(f"$townhall_args_{n}" for n in range(1, 6))]
+    assert len({pattern for _source, _number, pattern in maps}) == 1
+
+
 def test_a_place_page_is_kept_and_served_by_the_proxy(proxy, place):
     path = f"/campaigns/ring/places/{place.pk}/"
 
